@@ -1,0 +1,40 @@
+import type { ValidatorOptions } from 'class-validator';
+import type { DependencyContainer } from 'tsyringe';
+import type { NatsInput } from '../client/nats-connection';
+import type { Provider } from '../di/provider';
+import type { Logger } from '../logging/logger';
+import type { Constructor } from '../metadata/options';
+
+/** Identity of one running app instance. */
+export interface InstanceOptions {
+  /** Unique id; default a fresh NUID. */
+  id?: string;
+  /** Zone or region the instance runs in, for discovery and zone-aware routing. */
+  zone?: string;
+}
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  /** Service classes to host. */
+  services?: readonly Constructor[];
+  /** Globs of compiled files to import; every exported `@Service` class found is hosted. */
+  scan?: string | readonly string[];
+  /** Where `scan` globs are resolved; default `process.cwd()`. */
+  cwd?: string;
+  /** Connection options, or an open connection the caller keeps owning. Default: `NATS_URL` or `nats://127.0.0.1:4222`. */
+  nats?: NatsInput;
+  /** Extra things dependency injection can build. */
+  providers?: readonly Provider[];
+  /** Parent container; default tsyringe's root container. */
+  container?: DependencyContainer;
+  /** Instance id (a string) or identity. */
+  instance?: string | InstanceOptions;
+  /** Default request timeout in ms for the client and for handlers' deadlines (5000). */
+  timeout?: number;
+  /** How long stop() waits for handlers in flight, in ms (10000). */
+  drainTimeout?: number;
+  /** class-validator options for DTO inputs (defaults: `forbidUnknownValues: true`). */
+  validation?: ValidatorOptions;
+  /** Logger (a pino logger fits); default JSON lines on stderr at `NATSMESH_LOG_LEVEL` or info. */
+  logger?: Logger;
+}

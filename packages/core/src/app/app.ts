@@ -1,0 +1,132 @@
+import type { NatsConnection, Subscription } from 'nats';
+import type { DependencyContainer } from 'tsyringe';
+import type { MeshClient } from '../client/mesh-client';
+import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import { MeshError } from '../errors/mesh-error';
+import type { Logger } from '../logging/logger';
+import type { EndpointRoute } from '../runtime/endpoint-route';
+import type { EventRoute } from '../runtime/event-route';
+import type { InFlight } from '../runtime/in-flight';
+import type { ServiceDefinition } from '../scanner/service-definition';
+import { describeService, type ServiceDescription } from './describe';
+
+/** What createApp hands the App: everything decided at boot. */
+export interface AppParts {
+  readonly definitions: readonly ServiceDefinition[];
+  readonly routes: readonly (EndpointRoute | EventRoute)[];
+  readonly client: MeshClient;
+  readonly container: DependencyContainer;
+  readonly instanceId: string;
+  readonly zone: string | undefined;
+  readonly nats: NatsInput | undefined;
+  readonly logger: Logger;
+  readonly inFlight: InFlight;
+  readonly drainTimeout: number;
+}
+
+type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
+
+/** A set of services wired to NATS. Made by {@link createApp}. */
+export class App {
+  /** Calls endpoints and emits events over the app's connection. */
+  readonly client: MeshClient;
+  /** The app's dependency-injection container (a child of the one given). */
+  readonly container: DependencyContainer;
+  /** Unique id of this running instance. */
+  readonly instanceId: string;
+  /** Zone of this instance, when given. */
+  readonly zone: string | undefined;
+  private state: State = 'created';
+  private nc: NatsConnection | undefined;
+  private ownsConnection = false;
+  private subs: Subscription[] = [];
+
+  constructor(private readonly parts: AppParts) {
+    this.client = parts.client;
+    this.container = parts.container;
+    this.instanceId = parts.instanceId;
+    this.zone = parts.zone;
+  }
+
+  /** The immutable definitions of the hosted services. */
+  get definitions(): readonly ServiceDefinition[] {
+    return this.parts.definitions;
+  }
+
+  /** The hosted services as plain data (for docs, tooling and tests). */
+  describe(): ServiceDescription[] {
+    return this.parts.definitions.map(describeService);
+  }
+
+  /**
+   * Connects (unless given a connection), subscribes every endpoint and event handler, and
+   * resolves once the server has registered them all.
+   *
+   * @throws MeshError `UNAVAILABLE` when NATS cannot be reached, `INVALID_OPTIONS` when called twice.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new MeshError('INVALID_OPTIONS', `app.start() was called while the app is ${this.state}: start an app once.`);
+    this.state = 'starting';
+    const { nats, logger, routes, client } = this.parts;
+    try {
+      if (isNatsConnection(nats)) {
+        this.nc = nats;
+      } else {
+        this.nc = await connectNats(nats, `natsmesh:${this.parts.definitions.map((d) => d.name).join(',')}`);
+        this.ownsConnection = true;
+      }
+      const nc = this.nc;
+      client.attach(nc, false);
+      for (const route of routes) {
+        this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
+      }
+      await nc.flush();
+      void this.watchConnection(nc);
+    } catch (err) {
+      this.state = 'created';
+      await this.release();
+      throw err;
+    }
+    this.state = 'started';
+    logger.info(
+      { instanceId: this.instanceId, services: this.parts.definitions.map((d) => `${d.name}@${d.version}`), subscriptions: routes.length },
+      'natsmesh app started',
+    );
+  }
+
+  /**
+   * Stops taking messages, lets the handlers in flight finish and send their replies, then
+   * closes the connection it opened. Callers get `NO_RESPONDERS` afterwards.
+   */
+  async stop(): Promise<void> {
+    if (this.state !== 'started') return;
+    this.state = 'stopping';
+    const { logger, inFlight, drainTimeout } = this.parts;
+    await Promise.all(this.subs.map((s) => s.drain().catch(() => undefined)));
+    if (!(await inFlight.idle(drainTimeout))) {
+      logger.warn({ inFlight: inFlight.size, drainTimeout }, 'handlers still running after the drain timeout; closing anyway');
+    }
+    await this.release();
+    this.state = 'stopped';
+    logger.info({ instanceId: this.instanceId }, 'natsmesh app stopped');
+  }
+
+  private async release(): Promise<void> {
+    const nc = this.nc;
+    this.parts.client.detach();
+    this.subs = [];
+    this.nc = undefined;
+    if (!nc || nc.isClosed()) return;
+    if (this.ownsConnection) await nc.drain().catch(() => nc.close());
+    else await nc.flush().catch(() => undefined);
+  }
+
+  private async watchConnection(nc: NatsConnection): Promise<void> {
+    const log = this.parts.logger;
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') log.warn({ server: s.data }, 'NATS connection lost; reconnecting');
+      else if (s.type === 'reconnect') log.info({ server: s.data }, 'NATS connection back; subscriptions restored');
+      else if (s.type === 'error') log.error({ err: s.data as unknown as Error }, 'NATS connection error');
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import fg from 'fast-glob';
+import { resolve } from 'node:path';
+import { MeshError } from '../errors/mesh-error';
+import { metadataRegistry } from '../metadata/metadata-registry';
+import type { Constructor } from '../metadata/options';
+
+/**
+ * Imports the files that match `patterns` (relative to `cwd`, sorted so boot order is stable)
+ * and returns every exported `@Service` class.
+ *
+ * @throws MeshError `INVALID_OPTIONS` when nothing matches, a file fails to load, or no service is exported.
+ */
+export async function loadServices(patterns: string | readonly string[], cwd = process.cwd()): Promise<Constructor[]> {
+  const list = typeof patterns === 'string' ? [patterns] : [...patterns];
+  const files = (await fg(list, { cwd, absolute: true, onlyFiles: true })).sort();
+  if (files.length === 0) {
+    throw new MeshError('INVALID_OPTIONS', `scan ${JSON.stringify(list)} matched no file under ${cwd}: build first (tsc -b) or fix the glob.`);
+  }
+  const found = new Set<Constructor>();
+  for (const file of files) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(resolve(file))) as Record<string, unknown>;
+    } catch (err) {
+      throw new MeshError('INVALID_OPTIONS', `scan could not import ${file}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    for (const value of Object.values(mod)) if (metadataRegistry.isService(value)) found.add(value);
+  }
+  if (found.size === 0) {
+    throw new MeshError('INVALID_OPTIONS', `scan ${JSON.stringify(list)} imported ${files.length} file(s) but none exports a @Service class: export the service classes.`);
+  }
+  return [...found];
+}

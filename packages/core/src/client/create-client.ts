@@ -1,0 +1,27 @@
+import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
+import { MeshClient } from './mesh-client';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** Connection options, or an open connection that the caller keeps owning. */
+  nats?: NatsInput;
+  /** Default request timeout in ms (5000). */
+  timeout?: number;
+}
+
+/**
+ * A client for a process that hosts no service: a CLI, a job, a web backend.
+ *
+ * @example
+ * const client = await createClient({ nats: { servers: 'nats://127.0.0.1:4222' } });
+ * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
+ * await client.close();
+ * @throws MeshError `UNAVAILABLE` when no NATS server answers.
+ */
+export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
+  const client = new MeshClient(options.timeout);
+  const given = options.nats;
+  if (isNatsConnection(given)) client.attach(given, false);
+  else client.attach(await connectNats(given, 'natsmesh-client'), true);
+  return client;
+}

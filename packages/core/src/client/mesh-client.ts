@@ -1,0 +1,126 @@
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
+import { encodeJson } from '../codec/json-codec';
+import { MeshError } from '../errors/mesh-error';
+import { toMeshError } from '../errors/to-mesh-error';
+import { TIMEOUT_HEADER } from '../runtime/wire-headers';
+import { toMsgHdrs, type HeadersInit } from './headers-init';
+import { MuxRequester } from './mux-requester';
+import { createServiceProxy, type ServiceProxy } from './service-proxy';
+
+
+/** Options of one request. */
+export interface RequestOptions {
+  /** Milliseconds to wait for the reply; default the client's timeout (5 s). */
+  timeout?: number;
+  headers?: HeadersInit;
+}
+
+/** Options of one emitted event. */
+export interface EmitOptions {
+  headers?: HeadersInit;
+}
+
+// A subject a message can be published to: tokens without white space or wildcards.
+const PUBLISH_SUBJECT = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
+
+/**
+ * Calls endpoints and emits events. `app.client` is one; {@link createClient} makes one for
+ * processes that host no service.
+ */
+export class MeshClient {
+  private nc: NatsConnection | undefined;
+  private requester: MuxRequester | undefined;
+  private ownsConnection = false;
+
+  constructor(private readonly defaultTimeout: number = 5000) {}
+
+  /** The underlying nats.js connection, for what natsmesh does not wrap. */
+  get connection(): NatsConnection {
+    if (!this.nc) throw notConnected();
+    return this.nc;
+  }
+
+  /** @internal Binds the client to a connection; `owns` makes {@link close} drain it. */
+  attach(nc: NatsConnection, owns: boolean): void {
+    this.nc = nc;
+    this.ownsConnection = owns;
+    this.requester = new MuxRequester(nc);
+  }
+
+  /** @internal Rejects what is in flight and lets go of the connection (without closing it). */
+  detach(): void {
+    this.requester?.close();
+    this.requester = undefined;
+    this.nc = undefined;
+  }
+
+  /**
+   * Sends a request and resolves with the decoded JSON reply.
+   *
+   * @throws MeshError the responder's code, `NO_RESPONDERS` at once when nobody listens,
+   * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject, `UNAVAILABLE` when closed.
+   */
+  request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
+    const requester = this.requester;
+    if (!requester) return Promise.reject(notConnected());
+    if (!PUBLISH_SUBJECT.test(subject)) return Promise.reject(badSubject(subject));
+    let payload: Uint8Array;
+    try {
+      payload = encodeJson(data);
+    } catch (err) {
+      return Promise.reject(new MeshError('BAD_REQUEST', `Cannot encode the request for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err }));
+    }
+    let timeout = this.defaultTimeout;
+    let hdrs: MsgHdrs | undefined;
+    if (options !== undefined) {
+      if (options.headers !== undefined) hdrs = toMsgHdrs(options.headers);
+      if (options.timeout !== undefined) {
+        timeout = Math.max(1, Math.floor(options.timeout));
+        // Only an explicit timeout travels: a handler assumes its own default otherwise.
+        hdrs ??= natsHeaders();
+        hdrs.set(TIMEOUT_HEADER, String(timeout));
+      }
+    }
+    return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
+  }
+
+  /**
+   * Publishes an event (fire and forget).
+   *
+   * @throws MeshError `BAD_REQUEST` for an invalid subject or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`.
+   */
+  emit(subject: string, data?: unknown, options?: EmitOptions): void {
+    const nc = this.nc;
+    if (!nc) throw notConnected();
+    if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
+    try {
+      nc.publish(subject, encodeJson(data), options?.headers === undefined ? undefined : { headers: toMsgHdrs(options.headers) });
+    } catch (err) {
+      throw toMeshError(err, `Cannot emit on "${subject}": ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * A typed proxy of a service: `await client.service<Booking>('hotel.booking').save(input)`
+   * requests `hotel.booking.save`. Property names are endpoint names.
+   */
+  service<T extends object>(name: string): ServiceProxy<T> {
+    return createServiceProxy<T>(this, name);
+  }
+
+  /** Ends the client: pending requests reject with `UNAVAILABLE`; a connection it opened is drained and closed. */
+  async close(): Promise<void> {
+    const nc = this.nc;
+    const owns = this.ownsConnection;
+    this.detach();
+    if (nc && owns && !nc.isClosed()) await nc.drain();
+  }
+}
+
+function notConnected(): MeshError {
+  return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
+}
+
+function badSubject(subject: string): MeshError {
+  return new MeshError('BAD_REQUEST', `"${subject}" is not a subject to publish to: use dot-separated tokens without white space or wildcards.`);
+}

@@ -1,0 +1,86 @@
+import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
+import { MeshError } from '../errors/mesh-error';
+import { toMeshError } from '../errors/to-mesh-error';
+import { DeadlineQueue, type Expirable, type Lane } from './deadline-queue';
+import { readReply } from './reply-reader';
+
+interface Pending extends Expirable {
+  readonly token: string;
+  readonly subject: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: MeshError) => void;
+  lane?: Lane<Pending>;
+}
+
+/**
+ * Request/reply over one wildcard reply subscription per connection, with its own
+ * correlation ids and one timer for all deadlines. nats.js's `request` makes a
+ * stack-trace Error and a timer per request; this makes neither on the success path.
+ */
+export class MuxRequester {
+  private readonly pending = new Map<string, Pending>();
+  private readonly deadlines = new DeadlineQueue<Pending>((p) => this.expire(p));
+  private readonly prefix: string;
+  private readonly sub: Subscription;
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly nc: NatsConnection) {
+    // Honour the connection's inboxPrefix so permissions written for it keep working.
+    const inboxPrefix = (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
+    this.prefix = `${createInbox(inboxPrefix)}.`;
+    this.sub = nc.subscribe(`${this.prefix}*`, { callback: (err, msg) => this.onReply(err, msg) });
+  }
+
+  /** Sends `data` to `subject` and resolves with the decoded reply, or rejects with a MeshError. */
+  request(subject: string, data: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
+    if (this.closed) return Promise.reject(new MeshError('UNAVAILABLE', 'The client is closed: create a new one.'));
+    const token = (this.seq++).toString(36);
+    return new Promise<unknown>((resolve, reject) => {
+      const p: Pending = { token, subject, deadline: Date.now() + timeout, settled: false, resolve, reject };
+      try {
+        this.nc.publish(subject, data, { reply: this.prefix + token, headers });
+      } catch (err) {
+        reject(toMeshError(err, `Could not publish the request on "${subject}"`));
+        return;
+      }
+      this.pending.set(token, p);
+      p.lane = this.deadlines.track(p, timeout);
+    });
+  }
+
+  /** Rejects everything in flight with `UNAVAILABLE` and stops the reply subscription. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sub.unsubscribe();
+    this.deadlines.clear();
+    for (const p of this.pending.values()) {
+      p.settled = true;
+      p.reject(new MeshError('UNAVAILABLE', `The client closed before "${p.subject}" replied.`));
+    }
+    this.pending.clear();
+  }
+
+  private onReply(err: NatsError | null, msg: Msg): void {
+    if (err) return; // the subscription only errors when the connection closes; close() rejects the rest
+    const token = msg.subject.substring(this.prefix.length);
+    const p = this.pending.get(token);
+    if (p === undefined) return; // late reply after a timeout
+    this.pending.delete(token);
+    this.deadlines.settle(p, p.lane!);
+    let value: unknown;
+    try {
+      value = readReply(msg, p.subject);
+    } catch (e) {
+      p.reject(e as MeshError);
+      return;
+    }
+    p.resolve(value);
+  }
+
+  private expire(p: Pending): void {
+    this.pending.delete(p.token);
+    p.reject(new MeshError('TIMEOUT', `No reply on "${p.subject}" within the timeout: raise the timeout or check the service.`));
+  }
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
+import { MeshError } from '../errors/mesh-error';
+
+/** How natsmesh connects: nats.js connection options plus a creds file or an nkey seed. */
+export interface NatsConnectOptions extends ConnectionOptions {
+  /** Path of a `.creds` file (JWT + nkey seed) for decentralised auth. */
+  credsFile?: string;
+  /** An nkey seed (`SU…`) to sign the server's nonce with. */
+  nkeySeed?: string;
+}
+
+/** Either options to connect with, or a connection the caller owns and keeps open. */
+export type NatsInput = NatsConnectOptions | NatsConnection;
+
+/** The server used when none is given: `NATS_URL`, else the local default port. */
+export function defaultServers(): string {
+  return process.env.NATS_URL || 'nats://127.0.0.1:4222';
+}
+
+/** True when the value is an existing nats.js connection rather than options. */
+export function isNatsConnection(value: unknown): value is NatsConnection {
+  return typeof value === 'object' && value !== null &&
+    typeof (value as NatsConnection).publish === 'function' && typeof (value as NatsConnection).subscribe === 'function';
+}
+
+/**
+ * Opens a connection. A service reconnects forever by default: a NATS server that goes
+ * away and comes back must not end the process.
+ *
+ * @throws MeshError `UNAVAILABLE` when no server answers, `INVALID_OPTIONS` for an unreadable creds file.
+ */
+export async function connectNats(options: NatsConnectOptions = {}, name?: string): Promise<NatsConnection> {
+  const { credsFile, nkeySeed, ...rest } = options;
+  const opts: ConnectionOptions = { name, maxReconnectAttempts: -1, ...rest, servers: rest.servers ?? defaultServers() };
+  if (credsFile) {
+    try {
+      opts.authenticator = credsAuthenticator(readFileSync(credsFile));
+    } catch (err) {
+      throw new MeshError('INVALID_OPTIONS', `Cannot read the creds file "${credsFile}": check the path and permissions.`, undefined, { cause: err });
+    }
+  } else if (nkeySeed) {
+    opts.authenticator = nkeyAuthenticator(new TextEncoder().encode(nkeySeed));
+  }
+  try {
+    return await connect(opts);
+  } catch (err) {
+    throw new MeshError(
+      'UNAVAILABLE',
+      `Cannot connect to NATS at ${String(opts.servers)}: ${(err as Error).message}. Start a nats-server there, or set NATS_URL / the nats.servers option.`,
+      undefined,
+      { cause: err },
+    );
+  }
+}

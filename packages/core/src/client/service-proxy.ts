@@ -1,0 +1,28 @@
+import type { MeshClient, RequestOptions } from './mesh-client';
+
+/** The callable endpoints of a service type: each method becomes `(input, options?) => Promise<reply>`. */
+export type ServiceProxy<T> = {
+  readonly [K in keyof T as T[K] extends (...args: any[]) => unknown ? K : never]: T[K] extends () => infer R
+    ? (input?: undefined, options?: RequestOptions) => Promise<Awaited<R>>
+    : T[K] extends (input: infer I, ...rest: any[]) => infer R
+      ? (input: I, options?: RequestOptions) => Promise<Awaited<R>>
+      : never;
+};
+
+/** Builds the proxy; one function per endpoint, made on first use and kept. */
+export function createServiceProxy<T extends object>(client: MeshClient, service: string): ServiceProxy<T> {
+  const calls = new Map<string, (input?: unknown, options?: RequestOptions) => Promise<unknown>>();
+  return new Proxy({} as ServiceProxy<T>, {
+    get(_target, prop) {
+      // Not thenable, so `await client.service(...)` returns the proxy itself.
+      if (typeof prop !== 'string' || prop === 'then') return undefined;
+      let call = calls.get(prop);
+      if (!call) {
+        const subject = `${service}.${prop}`;
+        call = (input, options) => client.request(subject, input, options);
+        calls.set(prop, call);
+      }
+      return call;
+    },
+  });
+}

@@ -1,0 +1,23 @@
+import { firstParamType } from '../metadata/design-types';
+import { metadataRegistry } from '../metadata/metadata-registry';
+import type { Constructor, OnOptions } from '../metadata/options';
+
+/**
+ * Subscribes a method to events on an absolute subject pattern (`*` and `>` allowed).
+ * Every instance gets every event unless `queue` is set. A handler that throws is logged;
+ * the subscription goes on.
+ *
+ * @example
+ * \@On('app.*.error')
+ * onError(evt: unknown, ctx: Context) { ctx.log.warn({ evt }, 'error event'); }
+ */
+export function On(pattern: string, options: OnOptions = {}): MethodDecorator {
+  return (prototype, method) => {
+    metadataRegistry.edit(prototype.constructor as Constructor).events.push({
+      method: String(method),
+      pattern,
+      options: { ...options },
+      inputType: firstParamType(prototype, method),
+    });
+  };
+}

@@ -1,0 +1,57 @@
+import { instanceCachingFactory, Lifecycle, type DependencyContainer } from 'tsyringe';
+import { MeshError } from '../errors/mesh-error';
+import type { Constructor } from '../metadata/options';
+import type { ServiceDefinition } from '../scanner/service-definition';
+import type { Provider } from './provider';
+
+/**
+ * Registers providers and services in a child of `parent`, then builds every service once.
+ * A dependency that cannot be built fails here, at boot, naming the service and the fix.
+ *
+ * @throws MeshError `INVALID_OPTIONS` for a malformed provider, `UNRESOLVED_DEPENDENCY` when a service cannot be built.
+ */
+export function buildServices(
+  parent: DependencyContainer,
+  providers: readonly Provider[],
+  services: readonly ServiceDefinition[],
+  values: readonly [Constructor, unknown][],
+): { container: DependencyContainer; instances: Map<ServiceDefinition, object> } {
+  const container = parent.createChildContainer();
+  for (const [token, value] of values) container.registerInstance(token, value);
+  providers.forEach((p, i) => register(container, p, i));
+  for (const s of services) container.register(s.target, { useClass: s.target }, { lifecycle: Lifecycle.Singleton });
+
+  const instances = new Map<ServiceDefinition, object>();
+  for (const s of services) {
+    try {
+      instances.set(s, container.resolve(s.target) as object);
+    } catch (err) {
+      if (MeshError.is(err)) throw err;
+      throw new MeshError(
+        'UNRESOLVED_DEPENDENCY',
+        `Cannot build service "${s.name}" (${s.target.name}): ${(err as Error).message.replace(/\s+/g, ' ')}. ` +
+          'Decorate the dependency class with @injectable(), register it in createApp({ providers }), or inject it with @Inject(token).',
+        undefined,
+        { cause: err },
+      );
+    }
+  }
+  return { container, instances };
+}
+
+function register(container: DependencyContainer, p: Provider, index: number): void {
+  if (typeof p === 'function') {
+    container.register(p, { useClass: p }, { lifecycle: Lifecycle.Singleton });
+  } else if (p && typeof p === 'object' && 'token' in p) {
+    if ('useValue' in p) container.register(p.token, { useValue: p.useValue });
+    else if ('useClass' in p) container.register(p.token, { useClass: p.useClass }, { lifecycle: Lifecycle.Singleton });
+    else if ('useFactory' in p) container.register(p.token, { useFactory: instanceCachingFactory(p.useFactory) });
+    else throw badProvider(index);
+  } else {
+    throw badProvider(index);
+  }
+}
+
+function badProvider(index: number): MeshError {
+  return new MeshError('INVALID_OPTIONS', `providers[${index}] is not a provider: pass a class or { token, useValue | useClass | useFactory }.`);
+}

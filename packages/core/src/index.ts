@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+
+export { Service } from './decorators/service.decorator';
+export { Handle } from './decorators/handle.decorator';
+export { On } from './decorators/on.decorator';
+export { Emits } from './decorators/emits.decorator';
+export { Inject } from './decorators/inject.decorator';
+export type { Constructor, ServiceOptions, HandleOptions, OnOptions, EmitsOptions, Token } from './metadata/options';
+
+export { scanService } from './scanner/service-scanner';
+export type {
+  ServiceDefinition,
+  EndpointDefinition,
+  SubscriptionDefinition,
+  EmittedEventDefinition,
+  DependencyDefinition,
+} from './scanner/service-definition';
+
+export { createApp } from './app/create-app';
+export { App } from './app/app';
+export type { AppOptions, InstanceOptions } from './app/app-options';
+export type { ServiceDescription } from './app/describe';
+export type { Provider } from './di/provider';
+
+export { createClient } from './client/create-client';
+export type { ClientOptions } from './client/create-client';
+export { MeshClient } from './client/mesh-client';
+export type { RequestOptions, EmitOptions } from './client/mesh-client';
+export type { HeadersInit } from './client/headers-init';
+export type { ServiceProxy } from './client/service-proxy';
+export type { NatsConnectOptions, NatsInput } from './client/nats-connection';
+
+export { Context } from './runtime/context';
+export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER } from './runtime/wire-headers';
+
+export { MeshError } from './errors/mesh-error';
+export type { MeshErrorOptions } from './errors/mesh-error';
+export { ERROR_CODES } from './errors/error-codes';
+export type { ErrorCode } from './errors/error-codes';
+export { toMeshError } from './errors/to-mesh-error';
+export type { FieldError } from './validation/dto-validator';
+
+export { createLogger } from './logging/logger';
+export type { Logger, LogFn, LogLevel, LogSink } from './logging/logger';

@@ -1,0 +1,55 @@
+import type { InjectionToken } from 'tsyringe';
+
+/** A class that can be constructed; DTOs and services. */
+export type Constructor<T = unknown> = new (...args: any[]) => T;
+
+/** Options of {@link Service}. */
+export interface ServiceOptions {
+  /** Semver of the service; default `0.0.0`. */
+  readonly version?: string;
+  readonly description?: string;
+  /** Queue group of the service's handlers; default the service name. */
+  readonly queue?: string;
+  /** Free-form string metadata, served with discovery. */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Subjects this service requests (docs, ACLs). */
+  readonly calls?: readonly string[];
+  /** Subjects this service publishes events on (docs, ACLs). */
+  readonly emits?: readonly string[];
+}
+
+/** Options of {@link Handle}. */
+export interface HandleOptions {
+  /** Absolute subject instead of `${service}.${endpoint}`. */
+  readonly subject?: string;
+  /** Queue group; default the service's queue. */
+  readonly queue?: string;
+  /** How long a caller waits by default, in ms; the handler's `ctx.signal` aborts then. */
+  readonly timeout?: number;
+  /** Input DTO class; default the design type of the first parameter. */
+  readonly input?: Constructor;
+  /** Output DTO class, serialised through class-transformer. */
+  readonly output?: Constructor;
+  readonly description?: string;
+}
+
+/** Options of {@link On}. */
+export interface OnOptions {
+  /** `true`: one instance of the service gets each event (queue group = service name); a string names the group. */
+  readonly queue?: boolean | string;
+  /** Name of a JetStream durable consumer (at-least-once). */
+  readonly durable?: string;
+  /** Event payload DTO class; default the design type of the first parameter. */
+  readonly input?: Constructor;
+  readonly description?: string;
+}
+
+/** Options of {@link Emits}. */
+export interface EmitsOptions {
+  /** Payload DTO class of the event. */
+  readonly payload?: Constructor;
+  readonly description?: string;
+}
+
+/** A tsyringe token for {@link Inject}. */
+export type Token = InjectionToken<unknown>;

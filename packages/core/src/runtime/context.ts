@@ -1,0 +1,91 @@
+import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
+import { toMsgHdrs } from '../client/headers-init';
+import type { EmitOptions, MeshClient, RequestOptions } from '../client/mesh-client';
+import type { Logger } from '../logging/logger';
+import { ERROR_CODE_HEADER, ERROR_HEADER, TIMEOUT_HEADER } from './wire-headers';
+
+/** What every context of one app shares; built once at start. */
+export interface ContextHost {
+  readonly instanceId: string;
+  readonly client: MeshClient;
+  readonly logger: Logger;
+}
+
+// Headers that describe this hop only and must not travel on with ctx.request.
+const HOP_HEADERS = new Set([TIMEOUT_HEADER, ERROR_HEADER, ERROR_CODE_HEADER]);
+
+/**
+ * What a handler knows about the message it handles. Created per message with plain fields;
+ * the logger, the abort signal and propagated headers are built only when a handler asks.
+ */
+export class Context {
+  private _log: Logger | undefined;
+  private _signal: AbortSignal | undefined;
+
+  constructor(
+    /** The subject the message arrived on. */
+    readonly subject: string,
+    /** The service that handles it. */
+    readonly service: string,
+    /** The endpoint name, or the method name of an event handler. */
+    readonly endpoint: string,
+    /** Epoch ms by which the caller stops waiting. */
+    readonly deadline: number,
+    private readonly msg: Msg,
+    private readonly host: ContextHost,
+  ) {}
+
+  /** The message headers, undefined when it had none. */
+  get headers(): MsgHdrs | undefined {
+    return this.msg.headers;
+  }
+
+  /** Id of the app instance handling the message. */
+  get instanceId(): string {
+    return this.host.instanceId;
+  }
+
+  /** Milliseconds left until the deadline (0 once passed). */
+  get remaining(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  /** Aborted when the deadline passes; pass it to fetch, timers and database drivers. */
+  get signal(): AbortSignal {
+    return (this._signal ??= AbortSignal.timeout(this.remaining));
+  }
+
+  /** A logger bound to the service, endpoint and subject. */
+  get log(): Logger {
+    return (this._log ??= this.host.logger.child({ service: this.service, endpoint: this.endpoint, subject: this.subject }));
+  }
+
+  /** Publishes an event. */
+  emit(subject: string, data?: unknown, options?: EmitOptions): void {
+    this.host.client.emit(subject, data, options);
+  }
+
+  /**
+   * Calls another endpoint within what is left of this request's deadline, passing the
+   * incoming headers on.
+   */
+  request<T = unknown>(subject: string, data?: unknown, options: RequestOptions = {}): Promise<T> {
+    const remaining = Math.max(1, this.remaining);
+    const timeout = options.timeout === undefined ? remaining : Math.min(options.timeout, remaining);
+    return this.host.client.request<T>(subject, data, { timeout, headers: this.forwardHeaders(options) });
+  }
+
+  private forwardHeaders(options: RequestOptions): MsgHdrs | undefined {
+    const incoming = this.msg.headers;
+    if (incoming === undefined) return options.headers === undefined ? undefined : toMsgHdrs(options.headers);
+    const out = natsHeaders();
+    for (const key of incoming.keys()) {
+      if (!HOP_HEADERS.has(key)) for (const v of incoming.values(key)) out.append(key, v);
+    }
+    if (options.headers !== undefined) {
+      const extra = toMsgHdrs(options.headers);
+      for (const key of extra.keys()) out.set(key, extra.get(key));
+    }
+    return out;
+  }
+}

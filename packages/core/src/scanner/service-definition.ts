@@ -1,0 +1,53 @@
+import type { Constructor, Token } from '../metadata/options';
+
+/** One request/reply endpoint of a service, as the runtime, docs and CLI see it. */
+export interface EndpointDefinition {
+  readonly name: string;
+  readonly method: string;
+  readonly subject: string;
+  readonly queue: string;
+  readonly timeout: number | undefined;
+  /** The DTO class that validates the input, when the input type is a class. */
+  readonly input: Constructor | undefined;
+  readonly output: Constructor | undefined;
+  readonly description: string | undefined;
+}
+
+/** One event subscription of a service. */
+export interface SubscriptionDefinition {
+  readonly method: string;
+  readonly pattern: string;
+  /** Queue group, undefined for fan-out. */
+  readonly queue: string | undefined;
+  readonly durable: string | undefined;
+  readonly input: Constructor | undefined;
+  readonly description: string | undefined;
+}
+
+/** One event the service declares it publishes. */
+export interface EmittedEventDefinition {
+  readonly subject: string;
+  readonly payload: Constructor | undefined;
+  readonly description: string | undefined;
+}
+
+/** A constructor dependency: by type, or by the token of `@Inject`. */
+export interface DependencyDefinition {
+  readonly index: number;
+  readonly token: Token | undefined;
+}
+
+/** Everything natsmesh knows about one service class; immutable. */
+export interface ServiceDefinition {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string | undefined;
+  readonly queue: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly calls: readonly string[];
+  readonly emits: readonly EmittedEventDefinition[];
+  readonly endpoints: readonly EndpointDefinition[];
+  readonly subscriptions: readonly SubscriptionDefinition[];
+  readonly dependencies: readonly DependencyDefinition[];
+  readonly target: Constructor;
+}

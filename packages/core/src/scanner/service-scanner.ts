@@ -1,0 +1,133 @@
+import { MeshError } from '../errors/mesh-error';
+import { metadataRegistry, type ClassRecord, type EventRecord, type HandlerRecord } from '../metadata/metadata-registry';
+import type { Constructor } from '../metadata/options';
+import { isDtoClass } from './dto-class';
+import type {
+  DependencyDefinition,
+  EndpointDefinition,
+  ServiceDefinition,
+  SubscriptionDefinition,
+} from './service-definition';
+import { assertSubject } from './subject';
+
+/**
+ * Turns a `@Service` class into its immutable definition. Handlers and subscriptions
+ * declared on base classes are inherited; a subclass overrides a base method's record.
+ *
+ * @throws MeshError `NOT_A_SERVICE`, `INVALID_SUBJECT`, `UNRESOLVED_DEPENDENCY` or `INVALID_OPTIONS`.
+ */
+export function scanService(target: Constructor): ServiceDefinition {
+  const own = metadataRegistry.get(target)?.service;
+  if (typeof target !== 'function' || !own) {
+    const name = typeof target === 'function' ? target.name : String(target);
+    throw new MeshError('NOT_A_SERVICE', `${name} is not a service: decorate the class with @Service('name') before passing it to createApp.`);
+  }
+  const cls = target.name;
+  assertSubject(own.name, `@Service on ${cls}`, false);
+  const options = own.options;
+  if (options.version !== undefined && !/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(options.version)) {
+    throw new MeshError('INVALID_OPTIONS', `@Service('${own.name}') on ${cls} has version "${options.version}": use semver such as "1.2.0".`);
+  }
+  const queue = options.queue ?? own.name;
+  const records = classChain(target).map((c) => metadataRegistry.get(c)).filter((r): r is ClassRecord => r !== undefined);
+
+  const handlers = new Map<string, HandlerRecord>();
+  const events = new Map<string, EventRecord>();
+  for (const rec of records) {
+    for (const h of rec.handlers) handlers.set(h.method, h);
+    for (const e of rec.events) events.set(`${e.method}\u0000${e.pattern}`, e);
+  }
+
+  return deepFreeze({
+    name: own.name,
+    version: options.version ?? '0.0.0',
+    description: options.description,
+    queue,
+    metadata: { ...options.metadata },
+    calls: [...(options.calls ?? [])],
+    emits: [
+      ...(options.emits ?? []).map((subject) => ({ subject, payload: undefined, description: undefined })),
+      ...records.flatMap((r) => r.emits.map((e) => ({ subject: e.subject, payload: e.options.payload, description: e.options.description }))),
+    ],
+    endpoints: [...handlers.values()].map((h) => endpointOf(own.name, queue, cls, h)),
+    subscriptions: [...events.values()].map((e) => subscriptionOf(own.name, queue, cls, e)),
+    dependencies: dependenciesOf(target, own.paramTypes),
+    target,
+  });
+}
+
+function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord): EndpointDefinition {
+  const where = `@Handle('${h.endpoint}') on ${cls}.${h.method}`;
+  const subject = h.options.subject ?? `${service}.${h.endpoint}`;
+  assertSubject(h.endpoint, where, false);
+  assertSubject(subject, where, false);
+  const timeout = h.options.timeout;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new MeshError('INVALID_OPTIONS', `${where} has timeout ${String(timeout)}: use a positive number of milliseconds.`);
+  }
+  return {
+    name: h.endpoint,
+    method: h.method,
+    subject,
+    queue: h.options.queue ?? queue,
+    timeout,
+    input: h.options.input ?? (isDtoClass(h.inputType) ? h.inputType : undefined),
+    output: h.options.output,
+    description: h.options.description,
+  };
+}
+
+function subscriptionOf(service: string, queue: string, cls: string, e: EventRecord): SubscriptionDefinition {
+  assertSubject(e.pattern, `@On('${e.pattern}') on ${cls}.${e.method}`, true);
+  const q = e.options.queue;
+  return {
+    method: e.method,
+    pattern: e.pattern,
+    queue: q === true ? queue : typeof q === 'string' && q.length > 0 ? q : undefined,
+    durable: e.options.durable,
+    input: e.options.input ?? (isDtoClass(e.inputType) ? e.inputType : undefined),
+    description: e.options.description,
+  };
+}
+
+// Types the compiler emits for interfaces, unions and primitives: there is nothing to build.
+const UNUSABLE: ReadonlySet<unknown> = new Set<unknown>([undefined, Object, String, Number, Boolean, Array, Function, Symbol, Promise]);
+
+function dependenciesOf(target: Constructor, paramTypes: readonly unknown[]): DependencyDefinition[] {
+  const injections = metadataRegistry.get(target)?.injections;
+  if (paramTypes.length < target.length) {
+    throw new MeshError(
+      'UNRESOLVED_DEPENDENCY',
+      `${target.name} takes ${target.length} constructor parameter(s) but no type information was emitted: ` +
+        'enable "emitDecoratorMetadata" and "experimentalDecorators" in tsconfig and build with tsc (tsx and esbuild emit no metadata).',
+    );
+  }
+  return paramTypes.map((type, index) => {
+    const token = injections?.get(index);
+    if (token === undefined && UNUSABLE.has(type)) {
+      const typeName = typeof type === 'function' ? type.name : 'unknown';
+      throw new MeshError(
+        'UNRESOLVED_DEPENDENCY',
+        `${target.name} constructor parameter #${index} has type ${typeName}, which dependency injection cannot build ` +
+          '(an interface, union or primitive): add @Inject(token) to the parameter and register the token in createApp({ providers }).',
+      );
+    }
+    return { index, token };
+  });
+}
+
+function classChain(target: Constructor): Constructor[] {
+  const chain: Constructor[] = [];
+  for (let c: unknown = target; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.unshift(c as Constructor);
+  }
+  return chain;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) if (typeof v === 'object') deepFreeze(v);
+  }
+  return value;
+}
