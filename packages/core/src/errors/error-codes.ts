@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   NO_RESPONDERS: { status: 503, hint: 'Start a service that handles this subject, or check the subject.' },
   CIRCUIT_OPEN: { status: 503, hint: 'Wait for the circuit to half-open.' },
   TIMEOUT: { status: 504, hint: 'Raise the timeout or make the handler faster.' },
-  INVALID_SUBJECT: { status: 500, hint: 'Use dot-separated tokens of letters, digits, "-" and "_".' },
+  INVALID_SUBJECT: { status: 500, hint: 'Use dot-separated tokens without white space; wildcards only in @On.' },
   DUPLICATE_SUBJECT: { status: 500, hint: 'Give each handler its own subject.' },
   NOT_A_SERVICE: { status: 500, hint: 'Decorate the class with @Service(name).' },
   UNRESOLVED_DEPENDENCY: { status: 500, hint: 'Register a provider or use @Inject(token).' },

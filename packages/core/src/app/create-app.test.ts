@@ -1,0 +1,183 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { container as root, injectable } from 'tsyringe';
+import { Handle } from '../decorators/handle.decorator';
+import { Inject } from '../decorators/inject.decorator';
+import { On } from '../decorators/on.decorator';
+import { Service } from '../decorators/service.decorator';
+import { MeshClient } from '../client/mesh-client';
+import { MeshError } from '../errors/mesh-error';
+import { createLogger } from '../logging/logger';
+import { createApp } from './create-app';
+import type { AppOptions } from './app-options';
+
+const logger = createLogger({ level: 'silent' });
+const boot = (options: AppOptions) => createApp({ logger, ...options });
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return MeshError.is(err) ? err.code : `not a MeshError: ${String(err)}`;
+  }
+  return 'no error';
+}
+
+@injectable()
+class Clock {
+  now() {
+    return 42;
+  }
+}
+
+class NotInjectable {
+  constructor(readonly x: Clock) {}
+}
+
+describe('createApp', () => {
+  it('fails when two handlers share a subject, naming both', async () => {
+    @Service('dup.a')
+    class A {
+      @Handle('x', { subject: 'shared.subject' })
+      x() {}
+    }
+    @Service('dup.b')
+    class B {
+      @Handle('y', { subject: 'shared.subject' })
+      y() {}
+    }
+    await expect(boot({ services: [A, B] })).rejects.toThrow(/A\.x and B\.y both handle "shared\.subject"/);
+    expect(await codeOf(boot({ services: [A, B] }))).toBe('DUPLICATE_SUBJECT');
+  });
+
+  it('fails when two classes claim one service name', async () => {
+    @Service('same.name')
+    class One {}
+    @Service('same.name')
+    class Two {}
+    expect(await codeOf(boot({ services: [One, Two] }))).toBe('INVALID_OPTIONS');
+  });
+
+  it('fails for a class without @Service, and for no services at all', async () => {
+    class Plain {}
+    expect(await codeOf(boot({ services: [Plain] }))).toBe('NOT_A_SERVICE');
+    expect(await codeOf(boot({}))).toBe('INVALID_OPTIONS');
+  });
+
+  it('names the service, the parameter position and the fix when a dependency cannot be built', async () => {
+    @Service('di.broken')
+    class Broken {
+      constructor(readonly dep: NotInjectable) {}
+    }
+    const err = await boot({ services: [Broken] }).catch((e: unknown) => e as MeshError);
+    expect(err).toMatchObject({ code: 'UNRESOLVED_DEPENDENCY' });
+    expect((err as Error).message).toMatch(/Cannot build service "di\.broken" \(Broken\).*position #0.*@injectable\(\)/);
+  });
+
+  it('builds each service once, with constructor injection by type and by token, and every provider kind', async () => {
+    let factoryCalls = 0;
+    class Config {
+      constructor(readonly url = 'nats://x') {}
+    }
+    @Service('di.ok')
+    class Ok {
+      constructor(
+        readonly clock: Clock,
+        @Inject('GREETING') readonly greeting: string,
+        @Inject('CONFIG') readonly config: Config,
+        @Inject('COUNTER') readonly counter: { n: number },
+        readonly client: MeshClient,
+      ) {}
+      @Handle('x')
+      x() {}
+    }
+    const app = await boot({
+      services: [Ok],
+      providers: [
+        { token: 'GREETING', useValue: 'hello' },
+        { token: 'CONFIG', useClass: Config },
+        { token: 'COUNTER', useFactory: () => ({ n: ++factoryCalls }) },
+      ],
+    });
+    const ok = app.container.resolve(Ok);
+    expect(ok).toBe(app.container.resolve(Ok));
+    expect(ok.clock.now()).toBe(42);
+    expect(ok.greeting).toBe('hello');
+    expect(ok.config).toBeInstanceOf(Config);
+    expect(app.container.resolve('CONFIG')).toBe(ok.config);
+    expect(ok.counter).toEqual({ n: 1 });
+    expect(ok.client).toBe(app.client);
+    expect(factoryCalls).toBe(1);
+  });
+
+  it('keeps each app in its own child container', async () => {
+    @Service('di.iso')
+    class Iso {}
+    const a = await boot({ services: [Iso] });
+    const b = await boot({ services: [Iso] });
+    expect(a.container.resolve(Iso)).not.toBe(b.container.resolve(Iso));
+    expect(root.isRegistered(Iso)).toBe(false);
+  });
+
+  it('rejects a malformed provider', async () => {
+    @Service('di.bad')
+    class Bad {}
+    expect(await codeOf(boot({ services: [Bad], providers: [{ token: 'X' } as never] }))).toBe('INVALID_OPTIONS');
+  });
+
+  it('refuses durable subscriptions, which this version cannot honour', async () => {
+    @Service('durable.x')
+    class D {
+      @On('app.>', { durable: 'log' })
+      on() {}
+    }
+    expect(await codeOf(boot({ services: [D] }))).toBe('NOT_IMPLEMENTED');
+  });
+
+  it('rejects non-positive timeouts', async () => {
+    @Service('opt.t')
+    class T {}
+    expect(await codeOf(boot({ services: [T], timeout: -1 }))).toBe('INVALID_OPTIONS');
+  });
+
+  it('describes its services as plain JSON data', async () => {
+    @Service('desc.svc', { version: '2.0.0', emits: ['app.desc.save'] })
+    class Desc {
+      @Handle('get', { description: 'get one' })
+      get(input: Clock) {
+        return input;
+      }
+      @On('app.*.error', { queue: true })
+      on() {}
+    }
+    const app = await boot({ services: [Desc] });
+    const described = app.describe();
+    expect(JSON.parse(JSON.stringify(described))).toEqual(described);
+    expect(described).toEqual([
+      {
+        name: 'desc.svc',
+        version: '2.0.0',
+        queue: 'desc.svc',
+        metadata: {},
+        calls: [],
+        emits: [{ subject: 'app.desc.save' }],
+        endpoints: [{ name: 'get', subject: 'desc.svc.get', queue: 'desc.svc', input: 'Clock', description: 'get one' }],
+        subscriptions: [{ pattern: 'app.*.error', method: 'on', queue: 'desc.svc' }],
+      },
+    ]);
+  });
+
+  describe('scan', () => {
+    const cwd = join(__dirname, '../../test/fixtures');
+
+    it('imports matching files and hosts every exported @Service, in a stable order', async () => {
+      const app = await boot({ scan: '*.service.ts', cwd });
+      expect(app.describe().map((d) => d.name)).toEqual(['fixture.guests', 'fixture.rooms']);
+    });
+
+    it('says so when the glob matches nothing, or no file exports a service', async () => {
+      await expect(boot({ scan: 'nothing/*.js', cwd })).rejects.toThrow(/matched no file/);
+      await expect(boot({ scan: 'helper.ts', cwd })).rejects.toThrow(/none exports a @Service class/);
+    });
+  });
+});
