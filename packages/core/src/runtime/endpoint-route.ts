@@ -3,6 +3,7 @@ import type { EndpointDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { Context, type ContextHost } from './context';
 import { decodeInput } from './decode-input';
+import { isThenable } from './is-thenable';
 import type { InFlight } from './in-flight';
 import { replyError, replyValue } from './reply-writer';
 import { TIMEOUT_HEADER } from './wire-headers';
@@ -50,7 +51,7 @@ export class EndpointRoute {
       if (input instanceof Promise) input = await input;
       const ctx = new Context(msg.subject, this.serviceName, this.definition.name, Date.now() + this.timeoutOf(msg), msg, this.host);
       let out = this.fn.call(this.instance, input, ctx);
-      if (out instanceof Promise) out = await out;
+      if (isThenable(out)) out = await out;
       replyValue(msg, out, this.host.logger);
     } catch (err) {
       replyError(msg, err, this.host.logger);

@@ -3,6 +3,7 @@ import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { Context, type ContextHost } from './context';
 import { decodeInput } from './decode-input';
+import { isThenable } from './is-thenable';
 import type { InFlight } from './in-flight';
 
 type HandlerFn = (input: unknown, ctx: Context) => unknown;
@@ -43,7 +44,7 @@ export class EventRoute {
       if (input instanceof Promise) input = await input;
       const ctx = new Context(msg.subject, this.serviceName, this.definition.method, Date.now() + this.timeout, msg, this.host);
       const out = this.fn.call(this.instance, input, ctx);
-      if (out instanceof Promise) await out;
+      if (isThenable(out)) await out;
     } catch (err) {
       this.host.logger.error(
         { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
