@@ -7,6 +7,8 @@ const shared = {
 };
 
 module.exports = {
+  // A project-level testTimeout is ignored by jest; this one applies to every suite.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'] },
     {
@@ -17,7 +19,6 @@ module.exports = {
         '<rootDir>/examples/*/test/**/*.test.ts',
         '<rootDir>/test/**/*.test.ts',
       ],
-      testTimeout: 30000,
     },
   ],
 };

@@ -62,6 +62,7 @@ describe('events over a real nats-server', () => {
 
   it('fans an event out to every instance by default', async () => {
     a.client.emit('app.payments.error', { reason: 'declined' });
+    await a.client.flush();
     await until(() => seen.filter((s) => s.handler === 'fanout').length === 2, 'both instances');
     expect(seen.map((s) => s.instance).sort()).toEqual(['a', 'b']);
     expect(seen[0]).toMatchObject({ subject: 'app.payments.error', payload: { reason: 'declined' } });

@@ -199,6 +199,13 @@ describe('request/reply over a real nats-server', () => {
     await expect(Promise.resolve(booking)).resolves.toBe(booking);
   });
 
+  it('offers a proxy built from the service class, mapping methods to their subjects', async () => {
+    const booking = app.client.service(BookingService);
+    await expect(booking.save({ guest: 'Di', room: 5 })).resolves.toMatchObject({ isDto: true });
+    await expect(booking.context(undefined)).resolves.toMatchObject({ subject: 'hotel.booking.context' });
+    expect((booking as Record<string, unknown>).notAnEndpoint).toBeUndefined();
+  });
+
   it('serves many concurrent requests, each getting its own reply', async () => {
     const replies = await Promise.all(Array.from({ length: 500 }, (_, i) => app.client.request('hotel.booking.echo', { i })));
     expect(replies).toEqual(Array.from({ length: 500 }, (_, i) => ({ i })));

@@ -110,6 +110,32 @@ describe('createApp', () => {
     expect(factoryCalls).toBe(1);
   });
 
+  it('shares one instance per app of each class the services depend on, down the graph', async () => {
+    @injectable()
+    class Store {
+      readonly rows: string[] = [];
+    }
+    @injectable()
+    class Repo {
+      constructor(readonly store: Store) {}
+    }
+    @Service('share.a')
+    class A {
+      constructor(readonly repo: Repo, readonly store: Store) {}
+    }
+    @Service('share.b')
+    class B {
+      constructor(readonly repo: Repo) {}
+    }
+    const app = await boot({ services: [A, B] });
+    const a = app.container.resolve(A);
+    expect(a.repo).toBe(app.container.resolve(B).repo);
+    expect(a.store).toBe(a.repo.store);
+    expect(app.container.resolve(Store)).toBe(a.store);
+    const other = await boot({ services: [A, B] });
+    expect(other.container.resolve(A).repo).not.toBe(a.repo);
+  });
+
   it('keeps each app in its own child container', async () => {
     @Service('di.iso')
     class Iso {}

@@ -4,6 +4,8 @@ import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import { TIMEOUT_HEADER } from '../runtime/wire-headers';
 import { toMsgHdrs, type HeadersInit } from './headers-init';
+import type { Constructor } from '../metadata/options';
+import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
 import { createServiceProxy, type ServiceProxy } from './service-proxy';
 
@@ -101,11 +103,28 @@ export class MeshClient {
   }
 
   /**
-   * A typed proxy of a service: `await client.service<Booking>('hotel.booking').save(input)`
-   * requests `hotel.booking.save`. Property names are endpoint names.
+   * A typed proxy of a service. Given a name, property names are endpoint names:
+   * `client.service<BookingApi>('hotel.booking').save(input)` requests `hotel.booking.save`.
+   * Given the service class, its methods map to their `@Handle` subjects, whatever the
+   * endpoint names: `client.service(BookingService).save(input)`.
+   *
+   * @throws MeshError `NOT_A_SERVICE` when given a class without `@Service`.
    */
-  service<T extends object>(name: string): ServiceProxy<T> {
-    return createServiceProxy<T>(this, name);
+  service<T extends object>(name: string): ServiceProxy<T>;
+  service<C extends Constructor<object>>(target: C): ServiceProxy<InstanceType<C>>;
+  service(nameOrClass: string | Constructor<object>): ServiceProxy<object> {
+    if (typeof nameOrClass === 'string') return createServiceProxy(this, (endpoint) => `${nameOrClass}.${endpoint}`);
+    const subjects = new Map(scanService(nameOrClass).endpoints.map((e) => [e.method, e.subject]));
+    return createServiceProxy(this, (method) => subjects.get(method));
+  }
+
+  /**
+   * Resolves once the server has processed everything this client sent so far: after it,
+   * events emitted before are on their way to every subscriber.
+   */
+  async flush(): Promise<void> {
+    if (!this.nc) throw notConnected();
+    await this.nc.flush();
   }
 
   /** Ends the client: pending requests reject with `UNAVAILABLE`; a connection it opened is drained and closed. */

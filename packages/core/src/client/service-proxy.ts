@@ -9,16 +9,23 @@ export type ServiceProxy<T> = {
       : never;
 };
 
-/** Builds the proxy; one function per endpoint, made on first use and kept. */
-export function createServiceProxy<T extends object>(client: MeshClient, service: string): ServiceProxy<T> {
-  const calls = new Map<string, (input?: unknown, options?: RequestOptions) => Promise<unknown>>();
+type Call = (input?: unknown, options?: RequestOptions) => Promise<unknown>;
+
+/**
+ * Builds the proxy. `subjectOf` maps a property name to the subject it requests, or
+ * undefined when the service has no such endpoint; one function per endpoint is made on
+ * first use and kept.
+ */
+export function createServiceProxy<T extends object>(client: MeshClient, subjectOf: (prop: string) => string | undefined): ServiceProxy<T> {
+  const calls = new Map<string, Call>();
   return new Proxy({} as ServiceProxy<T>, {
     get(_target, prop) {
       // Not thenable, so `await client.service(...)` returns the proxy itself.
       if (typeof prop !== 'string' || prop === 'then') return undefined;
       let call = calls.get(prop);
       if (!call) {
-        const subject = `${service}.${prop}`;
+        const subject = subjectOf(prop);
+        if (subject === undefined) return undefined;
         call = (input, options) => client.request(subject, input, options);
         calls.set(prop, call);
       }

@@ -1,6 +1,8 @@
 import { instanceCachingFactory, Lifecycle, type DependencyContainer } from 'tsyringe';
 import { MeshError } from '../errors/mesh-error';
+import { constructorParamTypes } from '../metadata/design-types';
 import type { Constructor } from '../metadata/options';
+import { isUserClass } from '../scanner/user-class';
 import type { ServiceDefinition } from '../scanner/service-definition';
 import type { Provider } from './provider';
 
@@ -20,6 +22,9 @@ export function buildServices(
   for (const [token, value] of values) container.registerInstance(token, value);
   providers.forEach((p, i) => register(container, p, i));
   for (const s of services) container.register(s.target, { useClass: s.target }, { lifecycle: Lifecycle.Singleton });
+  for (const s of services) {
+    for (const d of s.dependencies) if (d.token === undefined) shareWithinApp(container, s.target, d.index);
+  }
 
   const instances = new Map<ServiceDefinition, object>();
   for (const s of services) {
@@ -37,6 +42,20 @@ export function buildServices(
     }
   }
   return { container, instances };
+}
+
+/**
+ * Registers the class a constructor parameter asks for, and the classes it asks for in turn,
+ * as one instance per app, unless something already registered them. Two services that
+ * inject one repository then share it, as NestJS and Moleculer users expect; tsyringe alone
+ * would build a fresh one per injection.
+ */
+function shareWithinApp(container: DependencyContainer, owner: Constructor, index: number, seen = new Set<unknown>()): void {
+  const type = constructorParamTypes(owner)[index];
+  if (!isUserClass(type) || seen.has(type) || container.isRegistered(type, true)) return;
+  seen.add(type);
+  container.register(type, { useClass: type }, { lifecycle: Lifecycle.Singleton });
+  constructorParamTypes(type).forEach((_, i) => shareWithinApp(container, type, i, seen));
 }
 
 function register(container: DependencyContainer, p: Provider, index: number): void {

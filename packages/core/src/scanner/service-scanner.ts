@@ -1,7 +1,7 @@
 import { MeshError } from '../errors/mesh-error';
 import { metadataRegistry, type ClassRecord, type EventRecord, type HandlerRecord } from '../metadata/metadata-registry';
 import type { Constructor } from '../metadata/options';
-import { isDtoClass } from './dto-class';
+import { isUserClass } from './user-class';
 import type {
   DependencyDefinition,
   EndpointDefinition,
@@ -71,7 +71,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
     subject,
     queue: h.options.queue ?? queue,
     timeout,
-    input: h.options.input ?? (isDtoClass(h.inputType) ? h.inputType : undefined),
+    input: h.options.input ?? (isUserClass(h.inputType) ? h.inputType : undefined),
     output: h.options.output,
     description: h.options.description,
   };
@@ -85,7 +85,7 @@ function subscriptionOf(service: string, queue: string, cls: string, e: EventRec
     pattern: e.pattern,
     queue: q === true ? queue : typeof q === 'string' && q.length > 0 ? q : undefined,
     durable: e.options.durable,
-    input: e.options.input ?? (isDtoClass(e.inputType) ? e.inputType : undefined),
+    input: e.options.input ?? (isUserClass(e.inputType) ? e.inputType : undefined),
     description: e.options.description,
   };
 }

@@ -6,7 +6,7 @@ const BUILT_INS: ReadonlySet<unknown> = new Set<unknown>([
   Uint8Array, ArrayBuffer, Buffer, Error,
 ]);
 
-/** True when a design type is a user class that can be validated as a DTO. */
-export function isDtoClass(type: unknown): type is Constructor {
+/** True when a design type is a class of the user's: a DTO to validate, or a dependency to build. */
+export function isUserClass(type: unknown): type is Constructor {
   return typeof type === 'function' && !BUILT_INS.has(type) && type.prototype !== undefined;
 }
