@@ -12,6 +12,14 @@ interface Pending extends Expirable {
   lane?: Lane<Pending>;
 }
 
+// One executor for every request: it hands resolve/reject over through `captured`, so a
+// request allocates no closure of its own (the executor runs synchronously in `new Promise`).
+const captured: { resolve: (value: unknown) => void; reject: (err: MeshError) => void } = { resolve: () => undefined, reject: () => undefined };
+function capture(resolve: (value: unknown) => void, reject: (err: MeshError) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 /**
  * Request/reply over one wildcard reply subscription per connection, with its own
  * correlation ids and one timer for all deadlines. nats.js's `request` makes a
@@ -36,17 +44,17 @@ export class MuxRequester {
   request(subject: string, data: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
     if (this.closed) return Promise.reject(new MeshError('UNAVAILABLE', 'The client is closed: create a new one.'));
     const token = (this.seq++).toString(36);
-    return new Promise<unknown>((resolve, reject) => {
-      const p: Pending = { token, subject, deadline: Date.now() + timeout, settled: false, resolve, reject };
-      try {
-        this.nc.publish(subject, data, { reply: this.prefix + token, headers });
-      } catch (err) {
-        reject(toMeshError(err, `Could not publish the request on "${subject}"`));
-        return;
-      }
-      this.pending.set(token, p);
-      p.lane = this.deadlines.track(p, timeout);
-    });
+    const promise = new Promise<unknown>(capture);
+    const p: Pending = { token, subject, deadline: Date.now() + timeout, settled: false, resolve: captured.resolve, reject: captured.reject };
+    try {
+      this.nc.publish(subject, data, { reply: this.prefix + token, headers });
+    } catch (err) {
+      p.reject(toMeshError(err, `Could not publish the request on "${subject}"`));
+      return promise;
+    }
+    this.pending.set(token, p);
+    p.lane = this.deadlines.track(p, timeout);
+    return promise;
   }
 
   /** Rejects everything in flight with `UNAVAILABLE` and stops the reply subscription. */
