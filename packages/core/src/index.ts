@@ -18,7 +18,7 @@ export type {
 
 export { createApp } from './app/create-app';
 export { App } from './app/app';
-export type { AppOptions, InstanceOptions } from './app/app-options';
+export type { AppOptions, InstanceOptions, DiscoveryOptions } from './app/app-options';
 export type { ServiceDescription } from './app/describe';
 export type { Provider } from './di/provider';
 
@@ -29,6 +29,20 @@ export type { RequestOptions, EmitOptions } from './client/mesh-client';
 export type { HeadersInit } from './client/headers-init';
 export type { ServiceProxy } from './client/service-proxy';
 export type { NatsConnectOptions, NatsInput } from './client/nats-connection';
+
+export { MeshRegistry } from './discovery/mesh-registry';
+export type { InstanceState, RegistryOptions, DownReason } from './discovery/mesh-registry';
+export type { InstanceInfo, Heartbeat } from './discovery/instance-info';
+export { gather } from './discovery/gather';
+export type { GatherOptions } from './discovery/gather';
+export {
+  toSrvName,
+  UP_SUBJECT,
+  DOWN_SUBJECT,
+  HEARTBEAT_SUBJECT,
+  DISCOVER_SUBJECT,
+  INSTANCE_PREFIX,
+} from './discovery/discovery-subjects';
 
 export { Context } from './runtime/context';
 export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER } from './runtime/wire-headers';
@@ -42,3 +56,11 @@ export type { FieldError } from './validation/dto-validator';
 
 export { createLogger } from './logging/logger';
 export type { Logger, LogFn, LogLevel, LogSink } from './logging/logger';
+
+export { describeService } from './app/describe';
+export { loadServices } from './app/load-services';
+export { toJsonSchema } from './schema/to-json-schema';
+export { JSON_SCHEMA_DIALECT } from './schema/json-schema';
+export type { JsonSchema, JsonSchemaType } from './schema/json-schema';
+export { Describe } from './schema/describe.decorator';
+export type { DescribeOptions } from './schema/describe.decorator';

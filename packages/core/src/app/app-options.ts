@@ -13,6 +13,12 @@ export interface InstanceOptions {
   zone?: string;
 }
 
+/** How an app takes part in discovery. */
+export interface DiscoveryOptions {
+  /** How often the app publishes its heartbeat, ms (5000); registries drop it after 3 missed ones. */
+  heartbeatInterval?: number;
+}
+
 /** Options of {@link createApp}. */
 export interface AppOptions {
   /** Service classes to host. */
@@ -35,6 +41,8 @@ export interface AppOptions {
   drainTimeout?: number;
   /** class-validator options for DTO inputs (defaults: `forbidUnknownValues: true`). */
   validation?: ValidatorOptions;
+  /** Discovery settings, or `false` to answer no `$SRV` or natsmesh discovery requests. */
+  discovery?: DiscoveryOptions | false;
   /** Logger (a pino logger fits); default JSON lines on stderr at `NATSMESH_LOG_LEVEL` or info. */
   logger?: Logger;
 }

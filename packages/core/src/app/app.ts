@@ -2,6 +2,9 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { DependencyContainer } from 'tsyringe';
 import type { MeshClient } from '../client/mesh-client';
 import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import { DiscoveryResponder } from '../discovery/discovery-responder';
+import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
+import type { SrvService } from '../discovery/srv-responses';
 import { MeshError } from '../errors/mesh-error';
 import type { Logger } from '../logging/logger';
 import type { EndpointRoute } from '../runtime/endpoint-route';
@@ -22,6 +25,8 @@ export interface AppParts {
   readonly logger: Logger;
   readonly inFlight: InFlight;
   readonly drainTimeout: number;
+  /** Undefined when discovery is off. */
+  readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
 }
 
 type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -40,6 +45,7 @@ export class App {
   private nc: NatsConnection | undefined;
   private ownsConnection = false;
   private subs: Subscription[] = [];
+  private responder: DiscoveryResponder | undefined;
 
   constructor(private readonly parts: AppParts) {
     this.client = parts.client;
@@ -80,6 +86,11 @@ export class App {
       for (const route of routes) {
         this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
       }
+      const discovery = this.parts.discovery;
+      if (discovery) {
+        this.responder = new DiscoveryResponder(this.instanceInfo(discovery.heartbeatInterval), discovery.services, this.parts.inFlight, logger);
+        this.responder.start(nc);
+      }
       await nc.flush();
       void this.watchConnection(nc);
     } catch (err) {
@@ -102,6 +113,8 @@ export class App {
     if (this.state !== 'started') return;
     this.state = 'stopping';
     const { logger, inFlight, drainTimeout } = this.parts;
+    this.responder?.stop(this.nc);
+    this.responder = undefined;
     await Promise.all(this.subs.map((s) => s.drain().catch(() => undefined)));
     if (!(await inFlight.idle(drainTimeout))) {
       logger.warn({ inFlight: inFlight.size, drainTimeout }, 'handlers still running after the drain timeout; closing anyway');
@@ -111,7 +124,22 @@ export class App {
     logger.info({ instanceId: this.instanceId }, 'natsmesh app stopped');
   }
 
+  private instanceInfo(heartbeatInterval: number): InstanceInfo {
+    const info: InstanceInfo = {
+      id: this.instanceId,
+      host: HOST_NAME,
+      started: new Date().toISOString(),
+      natsmesh: NATSMESH_VERSION,
+      heartbeatInterval,
+      services: this.describe(),
+    };
+    if (this.zone !== undefined) info.zone = this.zone;
+    return info;
+  }
+
   private async release(): Promise<void> {
+    this.responder?.stop(undefined);
+    this.responder = undefined;
     const nc = this.nc;
     this.parts.client.detach();
     this.subs = [];

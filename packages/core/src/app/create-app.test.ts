@@ -187,7 +187,16 @@ describe('createApp', () => {
         metadata: {},
         calls: [],
         emits: [{ subject: 'app.desc.save' }],
-        endpoints: [{ name: 'get', subject: 'desc.svc.get', queue: 'desc.svc', input: 'Clock', description: 'get one' }],
+        endpoints: [
+          {
+            name: 'get',
+            subject: 'desc.svc.get',
+            queue: 'desc.svc',
+            input: 'Clock',
+            description: 'get one',
+            inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'Clock', type: 'object' },
+          },
+        ],
         subscriptions: [{ pattern: 'app.*.error', method: 'on', queue: 'desc.svc' }],
       },
     ]);

@@ -12,6 +12,7 @@ import type { ServiceDefinition } from '../scanner/service-definition';
 import { scanService } from '../scanner/service-scanner';
 import { compileDtoValidator, type DtoValidator } from '../validation/dto-validator';
 import { App } from './app';
+import { describeService } from './describe';
 import type { AppOptions } from './app-options';
 import { loadServices } from './load-services';
 
@@ -59,7 +60,25 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     ];
   });
 
-  return new App({ definitions, routes, client, container, instanceId, zone: instance.zone, nats: options.nats, logger, inFlight, drainTimeout });
+  const heartbeatInterval = options.discovery === false ? 0 : positive(options.discovery?.heartbeatInterval, 'discovery.heartbeatInterval', 5000);
+  const srvServices = definitions.map((d) => ({
+    description: describeService(d),
+    stats: new Map(routes.flatMap((r) => (r instanceof EndpointRoute && r.serviceName === d.name ? [[r.definition.name, r.stats] as const] : []))),
+  }));
+
+  return new App({
+    definitions,
+    routes,
+    client,
+    container,
+    instanceId,
+    zone: instance.zone,
+    nats: options.nats,
+    logger,
+    inFlight,
+    drainTimeout,
+    discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
+  });
 }
 
 function checkUnique(definitions: readonly ServiceDefinition[]): void {

@@ -4,6 +4,7 @@ import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import { TIMEOUT_HEADER } from '../runtime/wire-headers';
 import { toMsgHdrs, type HeadersInit } from './headers-init';
+import { MeshRegistry, type InstanceState, type RegistryOptions } from '../discovery/mesh-registry';
 import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
@@ -33,6 +34,7 @@ export class MeshClient {
   private nc: NatsConnection | undefined;
   private requester: MuxRequester | undefined;
   private ownsConnection = false;
+  private registryStarting: Promise<MeshRegistry> | undefined;
 
   constructor(private readonly defaultTimeout: number = 5000) {}
 
@@ -49,8 +51,35 @@ export class MeshClient {
     this.requester = new MuxRequester(nc);
   }
 
+  /**
+   * The live view of the mesh, started on first use (a client that never asks pays nothing
+   * for discovery): instances, their services and load, with `up`/`down`/`change` events.
+   */
+  registry(options?: RegistryOptions): Promise<MeshRegistry> {
+    const nc = this.nc;
+    if (!nc) return Promise.reject(notConnected());
+    this.registryStarting ??= (async () => {
+      const registry = new MeshRegistry(nc, options);
+      await registry.start();
+      return registry;
+    })();
+    return this.registryStarting;
+  }
+
+  /**
+   * Resolves with the live instances of a service once there is at least one.
+   *
+   * @throws MeshError `TIMEOUT` when none appears in time (default 5000 ms).
+   */
+  async waitFor(service: string, options?: { timeout?: number }): Promise<InstanceState[]> {
+    return (await this.registry()).waitFor(service, options);
+  }
+
   /** @internal Rejects what is in flight and lets go of the connection (without closing it). */
   detach(): void {
+    const registry = this.registryStarting;
+    this.registryStarting = undefined;
+    void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
     this.nc = undefined;

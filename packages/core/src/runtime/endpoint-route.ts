@@ -1,4 +1,6 @@
 import type { Msg, NatsError } from 'nats';
+import { EndpointStats } from '../discovery/endpoint-stats';
+import type { MeshError } from '../errors/mesh-error';
 import type { EndpointDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { Context, type ContextHost } from './context';
@@ -19,10 +21,12 @@ export class EndpointRoute {
   readonly queue: string;
   private readonly fn: HandlerFn;
   private readonly defaultTimeout: number;
+  /** Counters served on `$SRV.STATS`. */
+  readonly stats = new EndpointStats();
 
   constructor(
     readonly definition: EndpointDefinition,
-    private readonly serviceName: string,
+    readonly serviceName: string,
     private readonly instance: object,
     private readonly validate: DtoValidator | undefined,
     private readonly host: ContextHost,
@@ -46,16 +50,19 @@ export class EndpointRoute {
   }
 
   private async run(msg: Msg): Promise<void> {
+    const started = performance.now();
+    let error: MeshError | undefined;
     try {
       let input = decodeInput(msg.data, this.validate);
       if (input instanceof Promise) input = await input;
       const ctx = new Context(msg.subject, this.serviceName, this.definition.name, Date.now() + this.timeoutOf(msg), msg, this.host);
       let out = this.fn.call(this.instance, input, ctx);
       if (isThenable(out)) out = await out;
-      replyValue(msg, out, this.host.logger);
+      error = replyValue(msg, out, this.host.logger);
     } catch (err) {
-      replyError(msg, err, this.host.logger);
+      error = replyError(msg, err, this.host.logger);
     } finally {
+      this.stats.record(started, error);
       this.inFlight.leave();
     }
   }

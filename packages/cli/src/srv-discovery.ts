@@ -1,0 +1,25 @@
+import { gather, toSrvName, type MeshClient } from '@natsmesh/core';
+import type { ServiceInfo, ServiceStats } from 'nats';
+
+/** The natsmesh name of a Service API response: its `natsmesh.service` metadata, else its `$SRV` name. */
+export function serviceNameOf(r: { name: string; metadata?: Record<string, string> | null }): string {
+  return r.metadata?.['natsmesh.service'] ?? r.name;
+}
+
+/** `$SRV.INFO` replies of every instance, or of those of one service. */
+export function fetchInfo(client: MeshClient, service?: string): Promise<ServiceInfo[]> {
+  return fetchVerb<ServiceInfo>(client, 'INFO', service);
+}
+
+/** `$SRV.STATS` replies of the instances of one service. */
+export function fetchStats(client: MeshClient, service: string): Promise<ServiceStats[]> {
+  return fetchVerb<ServiceStats>(client, 'STATS', service);
+}
+
+async function fetchVerb<T extends { name: string; id: string }>(client: MeshClient, verb: string, service?: string): Promise<T[]> {
+  const subject = service === undefined ? `$SRV.${verb}` : `$SRV.${verb}.${toSrvName(service)}`;
+  const replies = await gather<T>(client.connection, subject, { maxWait: 2000, quiet: 200 });
+  return replies
+    .filter((r) => r && typeof r.name === 'string' && typeof r.id === 'string')
+    .sort((a, b) => serviceNameOf(a as never).localeCompare(serviceNameOf(b as never)) || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import { runCli, type CliIo } from '@natsmesh/cli';
+import type { App } from '@natsmesh/core';
+import { createHotelApp } from '../../../examples/hotel/src/hotel-app';
+import { createLogger } from '@natsmesh/core';
+import { ReceivedEvents } from '../../../examples/hotel/src/subscribers/received-events';
+
+/** Runs natsmesh in-process and returns what it printed. */
+async function natsmesh(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+describe('natsmesh CLI against the hotel app', () => {
+  let server: NatsServerHandle;
+  let app: App;
+  let s: string[];
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    app = await createHotelApp({ nats: { servers: server.url }, instance: { id: 'hotel-1', zone: 'eu-1' }, logger: createLogger({ level: 'silent' }) });
+    await app.start();
+    s = ['--server', server.url];
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await server?.stop();
+  });
+
+  it('ls lists the services with versions, instances, zones and endpoints', async () => {
+    const { code, out } = await natsmesh('ls', ...s);
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toMatch(/^SERVICE\s+VERSION\s+INSTANCES\s+ZONES\s+ENDPOINTS$/);
+    expect(lines.find((l) => l.startsWith('hotel.booking '))).toMatch(/^hotel\.booking\s+1\.0\.0\s+1\s+eu-1\s+save, get, cancel, list$/);
+    expect(lines.some((l) => l.startsWith('hotel.persistence '))).toBe(true);
+  });
+
+  it('ls --json prints the same as JSON', async () => {
+    const { code, out } = await natsmesh('ls', '--json', ...s);
+    expect(code).toBe(0);
+    const list = JSON.parse(out) as { service: string; instances: { id: string; zone: string }[]; endpoints: { subject: string }[] }[];
+    const booking = list.find((r) => r.service === 'hotel.booking')!;
+    expect(booking.instances).toEqual([expect.objectContaining({ id: 'hotel-1', zone: 'eu-1' })]);
+    expect(booking.endpoints.map((e) => e.subject)).toContain('hotel.booking.save');
+  });
+
+  it('info shows endpoints with subjects and input types, and the instances', async () => {
+    const { code, out } = await natsmesh('info', 'hotel.booking', ...s);
+    expect(code).toBe(0);
+    expect(out).toMatch(/save\s+hotel\.booking\.save\s+hotel\.booking\s+SaveBooking/);
+    expect(out).toMatch(/hotel-1\s+1\.0\.0\s+eu-1/);
+  });
+
+  it('call prints the reply', async () => {
+    const { code, out } = await natsmesh('call', 'hotel.booking.save', '{"guest":"Ann","room":101,"nights":2}', ...s);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ guest: 'Ann', room: 101, status: 'confirmed' });
+  });
+
+  it('call with a bad body prints VALIDATION_FAILED and the field errors, exit 1', async () => {
+    const { code, out, err } = await natsmesh('call', 'hotel.booking.save', '{"guest":"","room":0,"nights":2}', ...s);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(/^VALIDATION_FAILED \(400\): /);
+    expect(err).toMatch(/^ {2}guest: guest should not be empty$/m);
+    expect(err).toMatch(/^ {2}room: room must not be less than 1$/m);
+  });
+
+  it('stats shows the requests and errors just made', async () => {
+    const { code, out } = await natsmesh('stats', 'hotel.booking', ...s);
+    expect(code).toBe(0);
+    expect(out).toMatch(/hotel-1\s+save\s+2\s+1\s+[\d.]+\s+400:Invalid SaveBooking/);
+  });
+
+  it('emit publishes an event the subscribers get', async () => {
+    const { code, out } = await natsmesh('emit', 'app.cli.info', '{"message":"hello from the cli"}', ...s);
+    expect(code).toBe(0);
+    expect(out.trim()).toBe('emitted on app.cli.info');
+    const events = app.container.resolve(ReceivedEvents);
+    for (let i = 0; i < 100 && !events.of('logging').some((e) => e.subject === 'app.cli.info'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(events.of('logging').find((e) => e.subject === 'app.cli.info')?.payload).toEqual({ message: 'hello from the cli' });
+  });
+
+  it('says what went wrong: no responders, no service, bad JSON, unknown command, no server', async () => {
+    expect(await natsmesh('call', 'hotel.nothing', ...s)).toMatchObject({ code: 1, err: expect.stringMatching(/^NO_RESPONDERS \(503\)/) });
+    expect(await natsmesh('info', 'hotel.nobody', ...s)).toMatchObject({ code: 1, err: expect.stringMatching(/No instance of "hotel.nobody"/) });
+    expect(await natsmesh('call', 'x', '{bad', ...s)).toMatchObject({ code: 2, err: expect.stringMatching(/not valid JSON/) });
+    expect(await natsmesh('frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown command "frobnicate"/) });
+    expect(await natsmesh('ls', '--bogus', ...s)).toMatchObject({ code: 2 });
+    expect(await natsmesh('ls', '--server', 'nats://127.0.0.1:1')).toMatchObject({ code: 1, err: expect.stringMatching(/^UNAVAILABLE: /) });
+  });
+
+  it('has --help on every command', async () => {
+    const main = await natsmesh('--help');
+    for (const cmd of ['ls', 'info', 'stats', 'call', 'emit']) {
+      expect(main.out).toMatch(new RegExp(`^  ${cmd}\\s`, 'm'));
+      const help = await natsmesh(cmd, '--help');
+      expect(help.code).toBe(0);
+      expect(help.out).toMatch(new RegExp(`^Usage: natsmesh ${cmd}`));
+      expect(help.out).toMatch(/--server/);
+    }
+  });
+
+  it('runs as the installed natsmesh binary with its exit code', async () => {
+    const bin = join(__dirname, '../bin/natsmesh.js');
+    const run = promisify(execFile);
+    const ok = await run(process.execPath, [bin, 'call', 'hotel.rooms.list', ...s]);
+    expect(Array.isArray(JSON.parse(ok.stdout))).toBe(true);
+    await expect(run(process.execPath, [bin, 'call', 'hotel.booking.get', '{"id":"bk-none"}', ...s])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^NOT_FOUND \(404\)/),
+    });
+  });
+});

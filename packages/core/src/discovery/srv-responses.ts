@@ -1,0 +1,75 @@
+import type { ServiceDescription } from '../app/describe';
+import type { EndpointStats } from './endpoint-stats';
+import { toSrvName } from './discovery-subjects';
+import { HOST_NAME, NATSMESH_VERSION } from './instance-info';
+
+/** One hosted service as the Service API responder sees it. */
+export interface SrvService {
+  readonly description: ServiceDescription;
+  readonly stats: ReadonlyMap<string, EndpointStats>;
+}
+
+/** Identity shared by every service of one app. */
+export interface SrvIdentity {
+  readonly id: string;
+  readonly zone: string | undefined;
+  readonly started: string;
+}
+
+function base(type: string, s: ServiceDescription, who: SrvIdentity) {
+  const metadata: Record<string, string> = {
+    ...s.metadata,
+    'natsmesh.service': s.name,
+    'natsmesh.version': NATSMESH_VERSION,
+    host: HOST_NAME,
+  };
+  if (who.zone !== undefined) metadata.zone = who.zone;
+  return { type: `io.nats.micro.v1.${type}`, name: toSrvName(s.name), id: who.id, version: s.version, metadata };
+}
+
+/** The ADR-32 PING response. */
+export function pingResponse(s: SrvService, who: SrvIdentity): object {
+  return base('ping_response', s.description, who);
+}
+
+/** The ADR-32 INFO response; endpoint metadata carries the JSON Schemas of input and output. */
+export function infoResponse(s: SrvService, who: SrvIdentity): object {
+  const d = s.description;
+  return {
+    ...base('info_response', d, who),
+    description: d.description ?? '',
+    endpoints: d.endpoints.map((e) => {
+      const metadata: Record<string, string> = {};
+      if (e.input !== undefined) metadata['natsmesh.input'] = e.input;
+      if (e.output !== undefined) metadata['natsmesh.output'] = e.output;
+      if (e.inputSchema !== undefined) metadata.input_schema = JSON.stringify(e.inputSchema);
+      if (e.outputSchema !== undefined) metadata.output_schema = JSON.stringify(e.outputSchema);
+      if (e.description !== undefined) metadata.description = e.description;
+      return { name: toSrvName(e.name), subject: e.subject, queue_group: e.queue, metadata };
+    }),
+  };
+}
+
+/** The ADR-32 STATS response; times in nanoseconds, asynchronous work included. */
+export function statsResponse(s: SrvService, who: SrvIdentity): object {
+  const d = s.description;
+  return {
+    ...base('stats_response', d, who),
+    started: who.started,
+    endpoints: d.endpoints.map((e) => {
+      const st = s.stats.get(e.name);
+      const processing = Math.round((st?.processingMs ?? 0) * 1e6);
+      const n = st?.numRequests ?? 0;
+      return {
+        name: toSrvName(e.name),
+        subject: e.subject,
+        queue_group: e.queue,
+        num_requests: n,
+        num_errors: st?.numErrors ?? 0,
+        last_error: st?.lastError ?? '',
+        processing_time: processing,
+        average_processing_time: n === 0 ? 0 : Math.round(processing / n),
+      };
+    }),
+  };
+}

@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { IsInt, Min } from 'class-validator';
+import { connect, JSONCodec, type NatsConnection, type ServiceIdentity, type ServiceInfo, type ServiceStats } from 'nats';
+import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import {
+  createApp,
+  createClient,
+  Handle,
+  HEARTBEAT_SUBJECT,
+  MeshRegistry,
+  Service,
+  UP_SUBJECT,
+  type App,
+  type InstanceState,
+  type MeshClient,
+} from '@natsmesh/core';
+import { quietLogger } from './quiet-logger';
+
+class Nights {
+  @IsInt() @Min(1) nights!: number;
+}
+
+@Service('disco.rooms', { version: '2.1.0', description: 'Rooms for discovery tests', metadata: { team: 'front' } })
+class RoomsService {
+  @Handle('reserve', { description: 'hold a room' })
+  async reserve(input: Nights) {
+    await new Promise((r) => setTimeout(r, 60));
+    return { nights: input.nights };
+  }
+}
+
+@Service('disco.desk')
+class DeskService {
+  @Handle('hello')
+  hello() {
+    return 'hi';
+  }
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('discovery', () => {
+  let server: NatsServerHandle;
+  let rooms: App;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    rooms = await createApp({ services: [RoomsService], nats: { servers: server.url }, instance: { id: 'rooms-1', zone: 'eu-1' }, logger: quietLogger() });
+    await rooms.start();
+    nc = await connect({ servers: server.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await rooms?.stop();
+    await server?.stop();
+  });
+
+  describe('NATS Service API, seen by nats.js services.client()', () => {
+    it('answers PING at every level', async () => {
+      const c = nc.services.client();
+      const all = (await collect(await c.ping())) as ServiceIdentity[];
+      expect(all).toEqual([
+        {
+          type: 'io.nats.micro.v1.ping_response',
+          name: 'disco_rooms',
+          id: 'rooms-1',
+          version: '2.1.0',
+          metadata: expect.objectContaining({ team: 'front', zone: 'eu-1', 'natsmesh.service': 'disco.rooms' }),
+        },
+      ]);
+      expect(all[0].metadata?.['natsmesh.version']).toMatch(/^\d+\.\d+\.\d+/);
+      expect(all[0].metadata?.host).toBeTruthy();
+      expect(await collect(await c.ping('disco_rooms'))).toHaveLength(1);
+      expect(await collect(await c.ping('disco_rooms', 'rooms-1'))).toHaveLength(1);
+    });
+
+    it('answers INFO with endpoints, subjects, queue groups and input metadata', async () => {
+      const [info] = (await collect(await nc.services.client().info('disco_rooms'))) as ServiceInfo[];
+      expect(info).toMatchObject({
+        type: 'io.nats.micro.v1.info_response',
+        name: 'disco_rooms',
+        description: 'Rooms for discovery tests',
+        endpoints: [
+          {
+            name: 'reserve',
+            subject: 'disco.rooms.reserve',
+            queue_group: 'disco.rooms',
+            metadata: expect.objectContaining({ 'natsmesh.input': 'Nights', description: 'hold a room' }),
+          },
+        ],
+      });
+      const schema = JSON.parse(info.endpoints[0].metadata?.input_schema ?? 'null') as { properties?: Record<string, unknown> };
+      expect(schema?.properties?.nights).toMatchObject({ type: 'integer', minimum: 1 });
+    });
+
+    it('answers STATS with counts, errors and processing time in ns including async work', async () => {
+      const c = nc.services.client();
+      const [before] = (await collect(await c.stats('disco_rooms', 'rooms-1'))) as ServiceStats[];
+      expect(before.endpoints![0]).toMatchObject({ num_requests: 0, num_errors: 0, last_error: '', processing_time: 0 });
+
+      const client = await createClient({ nats: { servers: server.url } });
+      await client.request('disco.rooms.reserve', { nights: 2 });
+      await client.request('disco.rooms.reserve', { nights: 0 }).catch(() => undefined);
+      await client.close();
+
+      const [after] = (await collect(await c.stats('disco_rooms', 'rooms-1'))) as ServiceStats[];
+      const e = after.endpoints![0];
+      expect(after.started).toEqual(new Date(after.started).toISOString());
+      expect(e.num_requests).toBe(2);
+      expect(e.num_errors).toBe(1);
+      expect(e.last_error).toMatch(/^400:Invalid Nights/);
+      expect(e.processing_time).toBeGreaterThanOrEqual(55e6);
+      expect(e.average_processing_time).toBe(Math.round(e.processing_time / 2));
+    });
+
+    it('does not answer when discovery is off', async () => {
+      const hidden = await createApp({ services: [DeskService], nats: { servers: server.url }, discovery: false, logger: quietLogger() });
+      await hidden.start();
+      try {
+        const names = ((await collect(await nc.services.client().ping())) as ServiceIdentity[]).map((p) => p.name);
+        expect(names).toEqual(['disco_rooms']);
+      } finally {
+        await hidden.stop();
+      }
+    });
+  });
+
+  describe('mesh registry', () => {
+    let client: MeshClient;
+
+    beforeEach(async () => {
+      client = await createClient({ nats: { servers: server.url } });
+    });
+
+    afterEach(async () => {
+      await client.close();
+    });
+
+    it('bootstraps with the running instances and their full descriptions', async () => {
+      const [state] = await client.waitFor('disco.rooms', { timeout: 2000 });
+      expect(state.info).toMatchObject({ id: 'rooms-1', zone: 'eu-1', heartbeatInterval: 5000 });
+      expect(state.info.services[0]).toMatchObject({ name: 'disco.rooms', endpoints: [{ subject: 'disco.rooms.reserve', input: 'Nights' }] });
+      expect((await client.registry()).services()).toEqual(['disco.rooms']);
+    });
+
+    it('sees an instance come up, carry load in heartbeats, and drop at once on a clean stop', async () => {
+      const registry = await client.registry();
+      const events: string[] = [];
+      registry.on('up', (s: InstanceState) => events.push(`up ${s.info.id}`));
+      registry.on('down', (s: InstanceState, why: string) => events.push(`down ${s.info.id} ${why}`));
+      const desk = await createApp({ services: [DeskService], nats: { servers: server.url }, instance: 'desk-1', discovery: { heartbeatInterval: 100 }, logger: quietLogger() });
+      await desk.start();
+      await client.waitFor('disco.desk', { timeout: 2000 });
+      await client.request('disco.desk.hello');
+      await new Promise((r) => setTimeout(r, 250));
+      expect(registry.instances('disco.desk')[0].load).toMatchObject({ id: 'desk-1', inFlight: 0 });
+      await desk.stop();
+      await client.flush();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(registry.instances('disco.desk')).toEqual([]);
+      expect(events).toEqual(['up desk-1', 'down desk-1 stopped']);
+    });
+
+    it('fails waitFor with TIMEOUT for a service nobody runs', async () => {
+      await expect(client.waitFor('disco.nobody', { timeout: 100 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    });
+
+    it('holds 1000 instances and expires those that stop sending heartbeats', async () => {
+      const registry = new MeshRegistry(nc, { ttl: 300, bootstrapWait: 100 });
+      await registry.start();
+      const jc = JSONCodec();
+      const ids = Array.from({ length: 1000 }, (_, i) => `sim-${i}`);
+      for (const id of ids) {
+        nc.publish(UP_SUBJECT, jc.encode({ id, host: 'h', started: new Date().toISOString(), natsmesh: '0.1.0', heartbeatInterval: 100, services: [{ name: `sim.s${Number(id.slice(4)) % 10}`, version: '1.0.0', queue: 'q', metadata: {}, calls: [], emits: [], endpoints: [], subscriptions: [] }] }));
+      }
+      await nc.flush();
+      for (let i = 0; i < 100 && registry.instances().filter((s) => s.info.id.startsWith('sim-')).length < 1000; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(registry.instances().filter((s) => s.info.id.startsWith('sim-'))).toHaveLength(1000);
+      expect(registry.instances('sim.s3')).toHaveLength(100);
+
+      // Keep the first half alive with heartbeats; the rest goes silent.
+      const alive = ids.slice(0, 500);
+      const beat = setInterval(() => {
+        for (const id of alive) nc.publish(HEARTBEAT_SUBJECT, jc.encode({ id, inFlight: 1, rate: 2, latencyMs: 3 }));
+      }, 100);
+      try {
+        await new Promise((r) => setTimeout(r, 700));
+        const left = registry.instances().filter((s) => s.info.id.startsWith('sim-'));
+        expect(left.map((s) => s.info.id).sort()).toEqual([...alive].sort());
+        expect(left[0].load).toEqual({ id: left[0].info.id, inFlight: 1, rate: 2, latencyMs: 3 });
+      } finally {
+        clearInterval(beat);
+        registry.stop();
+      }
+    });
+  });
+});
