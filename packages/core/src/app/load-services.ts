@@ -1,4 +1,4 @@
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { resolve } from 'node:path';
 import { MeshError } from '../errors/mesh-error';
 import { metadataRegistry } from '../metadata/metadata-registry';
@@ -12,6 +12,8 @@ import type { Constructor } from '../metadata/options';
  */
 export async function loadServices(patterns: string | readonly string[], cwd = process.cwd()): Promise<Constructor[]> {
   const list = typeof patterns === 'string' ? [patterns] : [...patterns];
+  // Loaded here only: an app that does not scan does not pay for fast-glob.
+  const fg = require('fast-glob') as typeof FastGlob;
   const files = (await fg(list, { cwd, absolute: true, onlyFiles: true })).sort();
   if (files.length === 0) {
     throw new MeshError('INVALID_OPTIONS', `scan ${JSON.stringify(list)} matched no file under ${cwd}: build first (tsc -b) or fix the glob.`);

@@ -1,5 +1,5 @@
-import { instanceToPlain } from 'class-transformer';
 import { MeshError } from '../errors/mesh-error';
+import { classTransformer } from '../validation/lazy-modules';
 
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -8,7 +8,7 @@ const DANGEROUS = /__proto__|constructor|prototype/;
 /** Encodes a value as JSON bytes; `undefined` becomes an empty payload. Class instances go through class-transformer. */
 export function encodeJson(value: unknown): Uint8Array {
   if (value === undefined) return EMPTY;
-  if (value !== null && typeof value === 'object' && !isPlain(value)) value = instanceToPlain(value);
+  if (value !== null && typeof value === 'object' && !isPlain(value)) value = classTransformer().instanceToPlain(value);
   return Buffer.from(JSON.stringify(value));
 }
 

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   IsInt,
+  IsOptional,
+  ValidateIf,
   IsString,
   Min,
   ValidateNested,
@@ -90,5 +92,50 @@ describe('compileDtoValidator', () => {
 
   it('does not coerce types', () => {
     expect(failure(() => compileDtoValidator(Flat)({ guest: 'Ann', nights: '2' })).code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('compileDtoValidator, decided at boot', () => {
+  class Optional {
+    @IsString() name!: string;
+    @IsOptional() @IsInt() @Min(1) age?: number;
+    @ValidateIf((o: Optional) => o.name === 'strict') @IsInt() code?: number;
+  }
+
+  it.each([
+    [{ name: 'a' }, []],
+    [{ name: 'a', age: 3 }, []],
+    [{ name: 'a', age: 0 }, ['age']],
+    [{ name: 'a', age: null }, []],
+    [{ name: 5 }, ['name']],
+    [{ name: 'a', code: 'x' }, []],
+    [{ name: 'strict', code: 'x' }, ['code']],
+    [{ name: 'strict', code: 2 }, []],
+  ])('the compiled check agrees with class-validator on %p', (value, failed) => {
+    const fields = (() => {
+      try {
+        compileDtoValidator(Optional)(value);
+        return [];
+      } catch (err) {
+        return ((err as MeshError).details as { field: string }[]).map((d) => d.field);
+      }
+    })();
+    expect(fields).toEqual(failed);
+  });
+
+  it('builds instances without class-transformer when the DTO has no transformer decorators, and with it when it has', async () => {
+    const plain = compileDtoValidator(Flat)({ guest: 'Ann' });
+    expect(plain).toBeInstanceOf(Flat);
+    const nested = (await compileDtoValidator(SaveBooking)({ room: 2, guest: { name: 'Ann' } })) as SaveBooking;
+    expect(nested.guest).toBeInstanceOf(Guest);
+  });
+
+  it('passes a class without constraints through as an instance instead of rejecting it as unknown', () => {
+    class Untyped {
+      note?: string;
+    }
+    const out = compileDtoValidator(Untyped)({ note: 'x' });
+    expect(out).toBeInstanceOf(Untyped);
+    expect(out).toEqual(Object.assign(new Untyped(), { note: 'x' }));
   });
 });
