@@ -8,6 +8,7 @@ export { Inject } from './decorators/inject.decorator';
 export type { Constructor, ServiceOptions, HandleOptions, OnOptions, EmitsOptions, Token } from './metadata/options';
 
 export { scanService } from './scanner/service-scanner';
+export { subjectCovers, subjectsOverlap, hasWildcard } from './scanner/subject-match';
 export type {
   ServiceDefinition,
   EndpointDefinition,
@@ -25,7 +26,9 @@ export type { Provider } from './di/provider';
 export { createClient } from './client/create-client';
 export type { ClientOptions } from './client/create-client';
 export { MeshClient } from './client/mesh-client';
-export type { RequestOptions, EmitOptions } from './client/mesh-client';
+export type { RequestOptions, EmitOptions, DurableEmitOptions, EmitAck } from './client/mesh-client';
+export type { JetStreamOptions, StreamOptions } from './durable/stream-options';
+export { DEAD_LETTER_HEADERS } from './durable/dead-letter-headers';
 export type { HeadersInit } from './client/headers-init';
 export type { ServiceProxy } from './client/service-proxy';
 export type { NatsConnectOptions, NatsInput } from './client/nats-connection';
@@ -60,7 +63,7 @@ export type { Logger, LogFn, LogLevel, LogSink } from './logging/logger';
 export { describeService } from './app/describe';
 export { loadServices } from './app/load-services';
 export { toJsonSchema } from './schema/to-json-schema';
-export { JSON_SCHEMA_DIALECT } from './schema/json-schema';
+export { JSON_SCHEMA_DIALECT, orderJsonSchema } from './schema/json-schema';
 export type { JsonSchema, JsonSchemaType } from './schema/json-schema';
 export { Describe } from './schema/describe.decorator';
 export type { DescribeOptions } from './schema/describe.decorator';

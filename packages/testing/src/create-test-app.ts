@@ -1,13 +1,16 @@
-import { createApp, type AppOptions } from '@natsmesh/core';
+import { createApp, type AppOptions, type JetStreamOptions } from '@natsmesh/core';
 import type { NatsServerHandle } from './nats-server-handle';
 import { startNatsServer } from './start-nats-server';
 
 /** Options of {@link createTestApp}: the app's options, minus `nats`, which points at the test server. */
-export interface CreateTestAppOptions extends Omit<AppOptions, 'nats'> {
+export interface CreateTestAppOptions extends Omit<AppOptions, 'nats' | 'jetstream'> {
   /** A server to use (and leave running on stop); default a fresh one from {@link startNatsServer}. */
   server?: NatsServerHandle;
-  /** Start the fresh server with JetStream. Ignored when `server` is given. */
-  jetstream?: boolean;
+  /**
+   * `true`: start the fresh server with JetStream (ignored when `server` is given). The app's
+   * JetStream options (`{ streams }`) also turn it on, and are passed to the app.
+   */
+  jetstream?: boolean | JetStreamOptions;
   /** Call `app.start()` before resolving (default true); with false, call it yourself. */
   start?: boolean;
 }
@@ -37,11 +40,11 @@ export interface TestApp {
  */
 export async function createTestApp(options: CreateTestAppOptions): Promise<TestApp> {
   const { server: given, jetstream, start = true, ...appOptions } = options;
-  const server = given ?? (await startNatsServer({ jetstream }));
+  const server = given ?? (await startNatsServer({ jetstream: jetstream !== undefined && jetstream !== false }));
   const stopServer = given ? () => Promise.resolve() : () => server.stop();
   let app: App;
   try {
-    app = await createApp({ ...appOptions, nats: { servers: server.url } });
+    app = await createApp({ ...appOptions, jetstream: typeof jetstream === 'object' ? jetstream : undefined, nats: { servers: server.url } });
     if (start) await app.start();
   } catch (err) {
     await stopServer();

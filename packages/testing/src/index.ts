@@ -6,6 +6,7 @@ export { startNatsCluster } from './start-nats-cluster';
 export type { StartNatsClusterOptions, NatsClusterHandle } from './start-nats-cluster';
 
 export { createTestApp } from './create-test-app';
+export { catchMeshError } from './catch-mesh-error';
 export type { CreateTestAppOptions, TestApp } from './create-test-app';
 
 export { TestingError, TESTING_ERROR_CODES } from './errors';

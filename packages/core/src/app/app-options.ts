@@ -2,6 +2,7 @@ import type { ValidatorOptions } from 'class-validator';
 import type { DependencyContainer } from 'tsyringe';
 import type { NatsInput } from '../client/nats-connection';
 import type { Provider } from '../di/provider';
+import type { JetStreamOptions } from '../durable/stream-options';
 import type { Logger } from '../logging/logger';
 import type { Constructor } from '../metadata/options';
 
@@ -45,4 +46,11 @@ export interface AppOptions {
   discovery?: DiscoveryOptions | false;
   /** Logger (a pino logger fits); default JSON lines on stderr at `NATSMESH_LOG_LEVEL` or info. */
   logger?: Logger;
+  /**
+   * Largest request or event payload in bytes the app's handlers accept; a larger request is
+   * answered with `PAYLOAD_TOO_LARGE` (413) before it is decoded. Default: only the server's max_payload.
+   */
+  maxPayload?: number;
+  /** JetStream settings for durable `@On` subscriptions: streams, their limits, the domain. */
+  jetstream?: JetStreamOptions;
 }

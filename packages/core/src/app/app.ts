@@ -5,6 +5,9 @@ import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-co
 import { DiscoveryResponder } from '../discovery/discovery-responder';
 import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
 import type { SrvService } from '../discovery/srv-responses';
+import type { ConsumerPlan, StreamPlan } from '../durable/durable-plan';
+import type { DurableRoute } from '../durable/durable-route';
+import { ensureDurables, openJetStream } from '../durable/jetstream-setup';
 import { MeshError } from '../errors/mesh-error';
 import type { Logger } from '../logging/logger';
 import type { EndpointRoute } from '../runtime/endpoint-route';
@@ -25,6 +28,10 @@ export interface AppParts {
   readonly logger: Logger;
   readonly inFlight: InFlight;
   readonly drainTimeout: number;
+  /** Durable subscriptions with the streams and consumers they need; undefined when there are none. */
+  readonly durables:
+    | { readonly streams: readonly StreamPlan[]; readonly consumers: readonly ConsumerPlan[]; readonly routes: readonly DurableRoute[]; readonly domain: string | undefined }
+    | undefined;
   /** Undefined when discovery is off. */
   readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
 }
@@ -45,6 +52,7 @@ export class App {
   private nc: NatsConnection | undefined;
   private ownsConnection = false;
   private subs: Subscription[] = [];
+  private durableRoutes: DurableRoute[] = [];
   private responder: DiscoveryResponder | undefined;
 
   constructor(private readonly parts: AppParts) {
@@ -68,7 +76,10 @@ export class App {
    * Connects (unless given a connection), subscribes every endpoint and event handler, and
    * resolves once the server has registered them all.
    *
-   * @throws MeshError `UNAVAILABLE` when NATS cannot be reached, `INVALID_OPTIONS` when called twice.
+   * Durable subscriptions first get their streams and consumers (created when missing).
+   *
+   * @throws MeshError `UNAVAILABLE` when NATS cannot be reached, `JETSTREAM_UNAVAILABLE` when durable
+   * subscriptions need JetStream and the server has none, `INVALID_OPTIONS` when called twice or a stream does not fit.
    */
   async start(): Promise<void> {
     if (this.state !== 'created') throw new MeshError('INVALID_OPTIONS', `app.start() was called while the app is ${this.state}: start an app once.`);
@@ -85,6 +96,16 @@ export class App {
       client.attach(nc, false);
       for (const route of routes) {
         this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
+      }
+      const durables = this.parts.durables;
+      if (durables) {
+        const jsm = await openJetStream(nc, durables.domain);
+        await ensureDurables(jsm, durables.streams, durables.consumers);
+        const js = nc.jetstream(durables.domain === undefined ? undefined : { domain: durables.domain });
+        for (const route of durables.routes) {
+          await route.start(nc, js);
+          this.durableRoutes.push(route);
+        }
       }
       const discovery = this.parts.discovery;
       if (discovery) {
@@ -106,8 +127,8 @@ export class App {
   }
 
   /**
-   * Stops taking messages, lets the handlers in flight finish and send their replies, then
-   * closes the connection it opened. Callers get `NO_RESPONDERS` afterwards.
+   * Stops taking messages (requests, events and durable consumers), lets the handlers in flight
+   * finish and send their replies and acks, then closes the connection it opened. Callers get `NO_RESPONDERS` afterwards.
    */
   async stop(): Promise<void> {
     if (this.state !== 'started') return;
@@ -115,7 +136,7 @@ export class App {
     const { logger, inFlight, drainTimeout } = this.parts;
     this.responder?.stop(this.nc);
     this.responder = undefined;
-    await Promise.all(this.subs.map((s) => s.drain().catch(() => undefined)));
+    await Promise.all([...this.subs.map((s) => s.drain().catch(() => undefined)), ...this.durableRoutes.map((r) => r.stop())]);
     if (!(await inFlight.idle(drainTimeout))) {
       logger.warn({ inFlight: inFlight.size, drainTimeout }, 'handlers still running after the drain timeout; closing anyway');
     }
@@ -143,6 +164,9 @@ export class App {
     const nc = this.nc;
     this.parts.client.detach();
     this.subs = [];
+    const durables = this.durableRoutes;
+    this.durableRoutes = [];
+    await Promise.all(durables.map((r) => r.stop()));
     this.nc = undefined;
     if (!nc || nc.isClosed()) return;
     if (this.ownsConnection) await nc.drain().catch(() => nc.close());

@@ -151,13 +151,45 @@ describe('createApp', () => {
     expect(await codeOf(boot({ services: [Bad], providers: [{ token: 'X' } as never] }))).toBe('INVALID_OPTIONS');
   });
 
-  it('refuses durable subscriptions, which this version cannot honour', async () => {
+  it('accepts durable subscriptions and checks their options at boot', async () => {
     @Service('durable.x')
     class D {
       @On('app.>', { durable: 'log' })
       on() {}
     }
-    expect(await codeOf(boot({ services: [D] }))).toBe('NOT_IMPLEMENTED');
+    expect(await codeOf(boot({ services: [D] }))).toBe('no error');
+
+    @Service('durable.bad')
+    class Bad {
+      @On('app.>', { durable: 'has.dot' })
+      on() {}
+    }
+    expect(await codeOf(boot({ services: [Bad] }))).toBe('INVALID_OPTIONS');
+
+    @Service('durable.wild')
+    class Wild {
+      @On('*.booking.save', { durable: 'w' })
+      on() {}
+    }
+    expect(await codeOf(boot({ services: [Wild] }))).toBe('INVALID_OPTIONS');
+    expect(await codeOf(boot({ services: [Wild], jetstream: { streams: [{ name: 'ALL', subjects: ['*.booking.>'] }] } }))).toBe('no error');
+
+    @Service('durable.twice')
+    class Twice {
+      @On('app.a', { durable: 'same' })
+      a() {}
+      @On('app.b', { durable: 'same' })
+      b() {}
+    }
+    expect(await codeOf(boot({ services: [Twice] }))).toBe('INVALID_OPTIONS');
+  });
+
+  it('rejects a maxPayload that is not a positive whole number of bytes', async () => {
+    @Service('opt.mp')
+    class M {}
+    expect(await codeOf(boot({ services: [M], maxPayload: 0 }))).toBe('INVALID_OPTIONS');
+    expect(await codeOf(boot({ services: [M], maxPayload: 1.5 }))).toBe('INVALID_OPTIONS');
+    expect(await codeOf(boot({ services: [M], maxPayload: 1024 }))).toBe('no error');
   });
 
   it('rejects non-positive timeouts', async () => {

@@ -5,6 +5,8 @@ import { buildServices } from '../di/build-container';
 import { MeshError } from '../errors/mesh-error';
 import { createLogger } from '../logging/logger';
 import type { Constructor } from '../metadata/options';
+import { planDurables } from '../durable/durable-plan';
+import { DurableRoute } from '../durable/durable-route';
 import { EndpointRoute } from '../runtime/endpoint-route';
 import { EventRoute } from '../runtime/event-route';
 import { InFlight } from '../runtime/in-flight';
@@ -24,10 +26,14 @@ import { loadServices } from './load-services';
  * @example
  * const app = await createApp({ services: [BookingService], nats: { servers: 'nats://127.0.0.1:4222' } });
  * await app.start();
- * @throws MeshError `NOT_A_SERVICE`, `INVALID_SUBJECT`, `DUPLICATE_SUBJECT`, `UNRESOLVED_DEPENDENCY`, `INVALID_OPTIONS`, `NOT_IMPLEMENTED`.
+ * @throws MeshError `NOT_A_SERVICE`, `INVALID_SUBJECT`, `DUPLICATE_SUBJECT`, `UNRESOLVED_DEPENDENCY`, `INVALID_OPTIONS`.
  */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const timeout = positive(options.timeout, 'timeout', 5000);
+  const maxPayload = options.maxPayload;
+  if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload > 0)) {
+    throw new MeshError('INVALID_OPTIONS', `createApp option maxPayload is ${String(maxPayload)}: use a positive whole number of bytes.`);
+  }
   const drainTimeout = positive(options.drainTimeout, 'drainTimeout', 10_000);
   const classes = new Set<Constructor>(options.services ?? []);
   if (options.scan !== undefined) for (const c of await loadServices(options.scan, options.cwd)) classes.add(c);
@@ -36,6 +42,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }
   const definitions = [...classes].map(scanService);
   checkUnique(definitions);
+  const durablePlan = planDurables(
+    definitions.flatMap((d) => d.subscriptions.filter((s) => s.durable !== undefined).map((s) => ({ definition: s, where: `@On('${s.pattern}') on ${d.target.name}.${s.method}` }))),
+    options.jetstream,
+  );
 
   const instance = typeof options.instance === 'string' ? { id: options.instance } : (options.instance ?? {});
   const instanceId = instance.id ?? nuid.next();
@@ -55,9 +65,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const routes = definitions.flatMap((d) => {
     const target = instances.get(d)!;
     return [
-      ...d.endpoints.map((e) => new EndpointRoute(e, d.name, target, validatorOf(e.input), host, inFlight, timeout)),
-      ...d.subscriptions.map((s) => new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout)),
+      ...d.endpoints.map((e) => new EndpointRoute(e, d.name, target, validatorOf(e.input), host, inFlight, timeout, maxPayload)),
+      ...d.subscriptions
+        .filter((s) => s.durable === undefined)
+        .map((s) => new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload)),
     ];
+  });
+  let consumerIndex = 0;
+  const durableRoutes = definitions.flatMap((d) => {
+    const target = instances.get(d)!;
+    return d.subscriptions
+      .filter((s) => s.durable !== undefined)
+      .map((s) => new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload));
   });
 
   const heartbeatInterval = options.discovery === false ? 0 : positive(options.discovery?.heartbeatInterval, 'discovery.heartbeatInterval', 5000);
@@ -78,6 +97,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     inFlight,
     drainTimeout,
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
+    durables:
+      durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain },
   });
 }
 
@@ -97,14 +118,6 @@ function checkUnique(definitions: readonly ServiceDefinition[]): void {
         throw new MeshError('DUPLICATE_SUBJECT', `${first} and ${where} both handle "${e.subject}": give each handler its own subject.`);
       }
       subjects.set(e.subject, where);
-    }
-    for (const s of d.subscriptions) {
-      if (s.durable !== undefined) {
-        throw new MeshError(
-          'NOT_IMPLEMENTED',
-          `@On('${s.pattern}', { durable: '${s.durable}' }) on ${d.target.name}.${s.method}: durable JetStream consumers are not available in this version; remove "durable" to subscribe at-most-once.`,
-        );
-      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
+import { headers as natsHeaders, nuid, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
 import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
@@ -21,6 +21,32 @@ export interface RequestOptions {
 /** Options of one emitted event. */
 export interface EmitOptions {
   headers?: HeadersInit;
+  /** `false` or absent: plain NATS publish, at most once. */
+  durable?: false;
+}
+
+/** Options of an event published through JetStream (`emit(subject, data, { durable: true })`). */
+export interface DurableEmitOptions {
+  /** Store the event in the JetStream stream that covers the subject; resolves with its ack. */
+  durable: true;
+  /**
+   * Message id (`Nats-Msg-Id`): a second event with the same id within the stream's duplicate
+   * window is dropped. Default a fresh NUID, so give one to make retries safe.
+   */
+  id?: string;
+  headers?: HeadersInit;
+  /** Milliseconds to wait for the stream's ack; default the client's timeout. */
+  timeout?: number;
+}
+
+/** The stream's ack of a durable event. */
+export interface EmitAck {
+  readonly stream: string;
+  readonly seq: number;
+  /** True when the stream already had an event with this id and dropped this one. */
+  readonly duplicate: boolean;
+  /** The `Nats-Msg-Id` sent. */
+  readonly id: string;
 }
 
 // A subject a message can be published to: tokens without white space or wildcards.
@@ -35,6 +61,7 @@ export class MeshClient {
   private requester: MuxRequester | undefined;
   private ownsConnection = false;
   private registryStarting: Promise<MeshRegistry> | undefined;
+  private js: JetStreamClient | undefined;
 
   constructor(private readonly defaultTimeout: number = 5000) {}
 
@@ -49,6 +76,7 @@ export class MeshClient {
     this.nc = nc;
     this.ownsConnection = owns;
     this.requester = new MuxRequester(nc);
+    this.js = undefined;
   }
 
   /**
@@ -83,6 +111,7 @@ export class MeshClient {
     this.requester?.close();
     this.requester = undefined;
     this.nc = undefined;
+    this.js = undefined;
   }
 
   /**
@@ -116,11 +145,19 @@ export class MeshClient {
   }
 
   /**
-   * Publishes an event (fire and forget).
+   * Publishes an event. Plain (fire and forget, at most once) by default; with
+   * `{ durable: true }` through JetStream, resolving once the stream has stored it.
    *
-   * @throws MeshError `BAD_REQUEST` for an invalid subject or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`.
+   * @example
+   * client.emit('app.booking.save', { id: 7 });
+   * const ack = await client.emit('app.booking.save', { id: 7 }, { durable: true, id: 'booking-7' });
+   * @throws MeshError `BAD_REQUEST` for an invalid subject or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`;
+   * a durable emit rejects instead, also with `JETSTREAM_UNAVAILABLE` (no stream stores the subject) or `TIMEOUT`.
    */
-  emit(subject: string, data?: unknown, options?: EmitOptions): void {
+  emit(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck>;
+  emit(subject: string, data?: unknown, options?: EmitOptions): void;
+  emit(subject: string, data?: unknown, options?: EmitOptions | DurableEmitOptions): void | Promise<EmitAck> {
+    if (options?.durable === true) return this.emitDurable(subject, data, options);
     const nc = this.nc;
     if (!nc) throw notConnected();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
@@ -128,6 +165,38 @@ export class MeshClient {
       nc.publish(subject, encodeJson(data), options?.headers === undefined ? undefined : { headers: toMsgHdrs(options.headers) });
     } catch (err) {
       throw toMeshError(err, `Cannot emit on "${subject}": ${(err as Error).message}`);
+    }
+  }
+
+  private async emitDurable(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck> {
+    const nc = this.nc;
+    if (!nc) throw notConnected();
+    if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
+    const id = options.id ?? nuid.next();
+    let payload: Uint8Array;
+    try {
+      payload = encodeJson(data);
+    } catch (err) {
+      throw new MeshError('BAD_REQUEST', `Cannot encode the event for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    this.js ??= nc.jetstream();
+    try {
+      const ack = await this.js.publish(subject, payload, {
+        msgID: id,
+        headers: options.headers === undefined ? undefined : toMsgHdrs(options.headers),
+        timeout: options.timeout ?? this.defaultTimeout,
+      });
+      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, id };
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '503') {
+        throw new MeshError(
+          'JETSTREAM_UNAVAILABLE',
+          `No JetStream stream stores "${subject}" (or JetStream is off): start the app with the durable @On first (it creates the stream), or create a stream over the subject.`,
+          undefined,
+          { cause: err },
+        );
+      }
+      throw toMeshError(err, `Cannot emit the durable event on "${subject}": ${(err as Error).message}`);
     }
   }
 

@@ -37,8 +37,23 @@ export interface HandleOptions {
 export interface OnOptions {
   /** `true`: one instance of the service gets each event (queue group = service name); a string names the group. */
   readonly queue?: boolean | string;
-  /** Name of a JetStream durable consumer (at-least-once). */
+  /**
+   * Name of a JetStream durable consumer (`[A-Za-z0-9_-]`): the events are stored in a stream
+   * and handled at least once, by one instance of the service each (see docs/delivery-guarantees.md).
+   */
   readonly durable?: string;
+  /** With `durable`: the stream to consume from; default the app's stream covering the pattern. */
+  readonly stream?: string;
+  /** With `durable`: deliveries before a failing event goes to the dead-letter subject (5). */
+  readonly maxDeliver?: number;
+  /** With `durable`: ms to wait before redelivering after the n-th failure; the last entry repeats ([1000, 5000, 15000]). */
+  readonly backoff?: readonly number[];
+  /** With `durable`: ms a handler may run before the server redelivers the event (30000). */
+  readonly ackWait?: number;
+  /** With `durable`: events being handled at once per consumer, across instances (1000). */
+  readonly maxAckPending?: number;
+  /** With `durable`: where dead letters go; default `$NATSMESH.DLQ.<stream>.<durable>`. */
+  readonly deadLetter?: string;
   /** Event payload DTO class; default the design type of the first parameter. */
   readonly input?: Constructor;
   readonly description?: string;

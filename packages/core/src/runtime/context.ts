@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
 import { toMsgHdrs } from '../client/headers-init';
-import type { EmitOptions, MeshClient, RequestOptions } from '../client/mesh-client';
+import type { DurableEmitOptions, EmitAck, EmitOptions, MeshClient, RequestOptions } from '../client/mesh-client';
 import type { Logger } from '../logging/logger';
 import { ERROR_CODE_HEADER, ERROR_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
@@ -31,7 +31,7 @@ export class Context {
     readonly endpoint: string,
     /** Epoch ms by which the caller stops waiting. */
     readonly deadline: number,
-    private readonly msg: Msg,
+    private readonly msg: Pick<Msg, 'headers'>,
     private readonly host: ContextHost,
   ) {}
 
@@ -60,9 +60,11 @@ export class Context {
     return (this._log ??= this.host.logger.child({ service: this.service, endpoint: this.endpoint, subject: this.subject }));
   }
 
-  /** Publishes an event. */
-  emit(subject: string, data?: unknown, options?: EmitOptions): void {
-    this.host.client.emit(subject, data, options);
+  /** Publishes an event; with `{ durable: true }` through JetStream, resolving once it is stored. */
+  emit(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck>;
+  emit(subject: string, data?: unknown, options?: EmitOptions): void;
+  emit(subject: string, data?: unknown, options?: EmitOptions | DurableEmitOptions): void | Promise<EmitAck> {
+    return this.host.client.emit(subject, data, options as DurableEmitOptions);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Msg, NatsError } from 'nats';
 import { EndpointStats } from '../discovery/endpoint-stats';
-import type { MeshError } from '../errors/mesh-error';
+import { MeshError } from '../errors/mesh-error';
 import type { EndpointDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { Context, type ContextHost } from './context';
@@ -32,6 +32,7 @@ export class EndpointRoute {
     private readonly host: ContextHost,
     private readonly inFlight: InFlight,
     appTimeout: number,
+    private readonly maxPayload?: number,
   ) {
     this.subject = definition.subject;
     this.queue = definition.queue;
@@ -53,6 +54,7 @@ export class EndpointRoute {
     const started = performance.now();
     let error: MeshError | undefined;
     try {
+      if (this.maxPayload !== undefined && msg.data.length > this.maxPayload) throw tooLarge(msg.data.length, this.maxPayload);
       let input = decodeInput(msg.data, this.validate);
       if (input instanceof Promise) input = await input;
       const ctx = new Context(msg.subject, this.serviceName, this.definition.name, Date.now() + this.timeoutOf(msg), msg, this.host);
@@ -73,4 +75,8 @@ export class EndpointRoute {
     const v = Number(h.get(TIMEOUT_HEADER));
     return v > 0 ? v : this.defaultTimeout;
   }
+}
+
+function tooLarge(size: number, limit: number): MeshError {
+  return new MeshError('PAYLOAD_TOO_LARGE', `The request has ${size} bytes, more than this service's maxPayload of ${limit}: send less data.`, { size, limit });
 }

@@ -1,4 +1,5 @@
 import type { Msg, NatsError } from 'nats';
+import { MeshError } from '../errors/mesh-error';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { Context, type ContextHost } from './context';
@@ -22,6 +23,7 @@ export class EventRoute {
     private readonly host: ContextHost,
     private readonly inFlight: InFlight,
     private readonly timeout: number,
+    private readonly maxPayload?: number,
   ) {
     this.subject = definition.pattern;
     this.queue = definition.queue;
@@ -40,6 +42,9 @@ export class EventRoute {
 
   private async run(msg: Msg): Promise<void> {
     try {
+      if (this.maxPayload !== undefined && msg.data.length > this.maxPayload) {
+        throw new MeshError('PAYLOAD_TOO_LARGE', `The event has ${msg.data.length} bytes, more than the app's maxPayload of ${this.maxPayload}; dropped.`);
+      }
       let input = decodeInput(msg.data, this.validate);
       if (input instanceof Promise) input = await input;
       const ctx = new Context(msg.subject, this.serviceName, this.definition.method, Date.now() + this.timeout, msg, this.host);

@@ -1,4 +1,7 @@
-import type { Constructor, Token } from '../metadata/options';
+import type { Constructor, OnOptions, Token } from '../metadata/options';
+
+/** The JetStream part of {@link OnOptions}. */
+export type DurableOnOptions = Pick<OnOptions, 'stream' | 'maxDeliver' | 'backoff' | 'ackWait' | 'maxAckPending' | 'deadLetter'>;
 
 /** One request/reply endpoint of a service, as the runtime, docs and CLI see it. */
 export interface EndpointDefinition {
@@ -20,6 +23,8 @@ export interface SubscriptionDefinition {
   /** Queue group, undefined for fan-out. */
   readonly queue: string | undefined;
   readonly durable: string | undefined;
+  /** The JetStream options of a durable subscription, as given (defaults apply at createApp). */
+  readonly durableOptions: DurableOnOptions | undefined;
   readonly input: Constructor | undefined;
   readonly description: string | undefined;
 }

@@ -4,6 +4,7 @@ import type { Constructor } from '../metadata/options';
 import { isUserClass } from './user-class';
 import type {
   DependencyDefinition,
+  DurableOnOptions,
   EndpointDefinition,
   ServiceDefinition,
   SubscriptionDefinition,
@@ -85,9 +86,15 @@ function subscriptionOf(service: string, queue: string, cls: string, e: EventRec
     pattern: e.pattern,
     queue: q === true ? queue : typeof q === 'string' && q.length > 0 ? q : undefined,
     durable: e.options.durable,
+    durableOptions: e.options.durable === undefined ? undefined : durableOptionsOf(e),
     input: e.options.input ?? (isUserClass(e.inputType) ? e.inputType : undefined),
     description: e.options.description,
   };
+}
+
+function durableOptionsOf(e: EventRecord): DurableOnOptions {
+  const { stream, maxDeliver, backoff, ackWait, maxAckPending, deadLetter } = e.options;
+  return { stream, maxDeliver, backoff: backoff === undefined ? undefined : [...backoff], ackWait, maxAckPending, deadLetter };
 }
 
 // Types the compiler emits for interfaces, unions and primitives: there is nothing to build.

@@ -1,13 +1,9 @@
-import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
 import type { Constructor } from '../metadata/options';
+import { classTransformerStorage as transformerStorage, classValidator } from '../validation/lazy-modules';
 import { ARRAY_CONSTRAINTS, CONSTRAINT_RULES } from './constraint-keywords';
 import { dtoDocsRegistry, type DtoDoc } from './dto-docs-registry';
 import { JSON_SCHEMA_DIALECT, orderJsonSchema, type JsonSchema } from './json-schema';
-
-// class-transformer 0.5 keeps @Type metadata in this singleton and exports it from no public entry point.
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage };
 
 /** One DTO class being converted: its nested classes get one `$defs` entry each. */
 interface Walk {
@@ -36,7 +32,7 @@ export function toJsonSchema(dto: Constructor): JsonSchema {
 
 function objectSchema(cls: Constructor, walk: Walk): JsonSchema {
   const schema: JsonSchema = { title: cls.name, ...docOf(classDoc(cls)), type: 'object' };
-  const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false);
+  const metas = classValidator().getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const name of propertyNames(cls, metas)) {
@@ -86,7 +82,7 @@ function propertySchema(cls: Constructor, name: string, metas: readonly Validati
 
 /** The schema `@Type(() => X)` gives a property: a `$ref` for a class, a primitive type otherwise. */
 function nestedSchema(cls: Constructor, name: string, walk: Walk): JsonSchema | undefined {
-  const meta = defaultMetadataStorage.findTypeMetadata(cls, name);
+  const meta = transformerStorage().findTypeMetadata(cls, name);
   if (!meta) return undefined;
   const subTypes = meta.options?.discriminator?.subTypes;
   if (subTypes && subTypes.length > 0) {

@@ -3,7 +3,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import { MeshError } from '../errors/mesh-error';
 import type { Constructor } from '../metadata/options';
 import { compileFastCheck } from './fast-check';
-import { classTransformer, classValidator } from './lazy-modules';
+import { classTransformer, classTransformerStorage, classValidator } from './lazy-modules';
 
 /** One failed field of a `VALIDATION_FAILED` error's details. */
 export interface FieldError {
@@ -58,7 +58,8 @@ function instanceBuilder(dto: Constructor): (value: unknown) => object {
   };
 }
 
-interface TransformerStorage {
+// The private maps of class-transformer's storage, keyed by class.
+interface TransformerMaps {
   _typeMetadatas?: Map<unknown, unknown>;
   _transformMetadatas?: Map<unknown, unknown>;
   _exposeMetadatas?: Map<unknown, unknown>;
@@ -68,9 +69,9 @@ interface TransformerStorage {
 // class-transformer keeps its decorator metadata in maps keyed by class; any entry on the
 // class or an ancestor means it must do the building. An unexpected storage shape answers yes.
 function hasTransformerMetadata(dto: Constructor): boolean {
-  let storage: TransformerStorage;
+  let storage: TransformerMaps;
   try {
-    storage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
+    storage = classTransformerStorage() as unknown as TransformerMaps;
   } catch {
     return true;
   }

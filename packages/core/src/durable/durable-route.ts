@@ -1,0 +1,125 @@
+import { headers as natsHeaders, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import { MeshError } from '../errors/mesh-error';
+import { toMeshError } from '../errors/to-mesh-error';
+import { Context, type ContextHost } from '../runtime/context';
+import { decodeInput } from '../runtime/decode-input';
+import type { InFlight } from '../runtime/in-flight';
+import { isThenable } from '../runtime/is-thenable';
+import type { SubscriptionDefinition } from '../scanner/service-definition';
+import type { DtoValidator } from '../validation/dto-validator';
+import { retryDelay, type ConsumerPlan } from './durable-plan';
+import { DEAD_LETTER_HEADERS } from './dead-letter-headers';
+
+type HandlerFn = (input: unknown, ctx: Context) => unknown;
+
+// Pull this many events per request; the consumer's max_ack_pending bounds what runs at once.
+const PULL_BATCH = 256;
+
+/**
+ * One durable `@On` compiled at boot: a pull consumer shared by every instance of the service.
+ * An event is acked after the handler resolves, nak'ed with the backoff delay when it throws,
+ * and after `maxDeliver` deliveries (or at once, for a payload that cannot be decoded) sent to
+ * the dead-letter subject and terminated.
+ */
+export class DurableRoute {
+  private readonly fn: HandlerFn;
+  private messages: ConsumerMessages | undefined;
+  private nc: NatsConnection | undefined;
+  private stopping = false;
+
+  constructor(
+    readonly definition: SubscriptionDefinition,
+    readonly plan: ConsumerPlan,
+    private readonly serviceName: string,
+    private readonly instance: object,
+    private readonly validate: DtoValidator | undefined,
+    private readonly host: ContextHost,
+    private readonly inFlight: InFlight,
+    private readonly maxPayload: number | undefined,
+  ) {
+    this.fn = (instance as Record<string, HandlerFn>)[definition.method];
+  }
+
+  /** Starts pulling from the (existing) consumer. */
+  async start(nc: NatsConnection, js: JetStreamClient): Promise<void> {
+    this.nc = nc;
+    this.stopping = false;
+    const consumer = await js.consumers.get(this.plan.stream, this.plan.durable);
+    this.messages = await consumer.consume({ max_messages: Math.min(PULL_BATCH, this.plan.maxAckPending), callback: (m) => this.onMessage(m) });
+  }
+
+  /** Stops pulling; handlers in flight go on (the app waits for them) and ack as usual. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const m = this.messages;
+    this.messages = undefined;
+    if (m) await m.close().catch(() => undefined);
+  }
+
+  private onMessage(m: JsMsg): void {
+    if (this.stopping) {
+      // Already pulled but not started: hand it back at once rather than after ack_wait.
+      m.nak();
+      return;
+    }
+    this.inFlight.enter();
+    void this.run(m);
+  }
+
+  private async run(m: JsMsg): Promise<void> {
+    let decoded = false;
+    try {
+      if (this.maxPayload !== undefined && m.data.length > this.maxPayload) {
+        throw new MeshError('PAYLOAD_TOO_LARGE', `The event on "${m.subject}" has ${m.data.length} bytes, more than the app's maxPayload of ${this.maxPayload}.`);
+      }
+      let input = decodeInput(m.data, this.validate);
+      if (input instanceof Promise) input = await input;
+      decoded = true;
+      const ctx = new Context(m.subject, this.serviceName, this.definition.method, Date.now() + this.plan.ackWait, m, this.host);
+      const out = this.fn.call(this.instance, input, ctx);
+      if (isThenable(out)) await out;
+      m.ack();
+    } catch (err) {
+      this.fail(m, err, !decoded);
+    } finally {
+      this.inFlight.leave();
+    }
+  }
+
+  private fail(m: JsMsg, err: unknown, permanent: boolean): void {
+    const log = this.host.logger;
+    const deliveries = m.info.deliveryCount;
+    const where = { service: this.serviceName, handler: this.definition.method, subject: m.subject, stream: this.plan.stream, durable: this.plan.durable, seq: m.seq, deliveries };
+    if (!permanent && deliveries < this.plan.maxDeliver) {
+      const delay = retryDelay(this.plan.backoff, deliveries);
+      log.warn({ ...where, err: err as Error, retryIn: delay }, 'durable event handler failed; the event will be redelivered');
+      m.nak(delay);
+      return;
+    }
+    const meshError = MeshError.is(err) ? err : toMeshError(err, (err as Error)?.message ?? String(err));
+    try {
+      this.deadLetter(m, meshError);
+    } catch (sendErr) {
+      // Not terminated: the server redelivers it after ack_wait (until its max_deliver), so it is not lost silently.
+      log.error({ ...where, err: sendErr as Error }, 'cannot publish the dead letter; leaving the event to the server');
+      return;
+    }
+    log.error({ ...where, err: err as Error, deadLetter: this.plan.deadLetter }, 'durable event handler gave up; the event went to the dead-letter subject');
+    m.term();
+  }
+
+  private deadLetter(m: JsMsg, err: MeshError): void {
+    const h = natsHeaders();
+    const original = m.headers;
+    if (original !== undefined) for (const key of original.keys()) for (const v of original.values(key)) h.append(key, v);
+    const H = DEAD_LETTER_HEADERS;
+    h.set(H.error, err.message.replace(/[\r\n]+/g, ' '));
+    h.set(H.code, err.code);
+    h.set(H.subject, m.subject);
+    h.set(H.stream, this.plan.stream);
+    h.set(H.consumer, this.plan.durable);
+    h.set(H.sequence, String(m.seq));
+    h.set(H.deliveries, String(m.info.deliveryCount));
+    this.nc!.publish(this.plan.deadLetter, m.data, { headers: h });
+  }
+}
