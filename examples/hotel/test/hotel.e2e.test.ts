@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
-import { createClient, createLogger, ERROR_CODE_HEADER, ERROR_HEADER, MeshError, type App, type MeshClient } from '@natsmesh/core';
-import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import { createClient, createLogger, ERROR_CODE_HEADER, ERROR_HEADER, type App, type MeshClient } from '@natsmesh/core';
+import { startNatsServer, type NatsServerHandle, catchMeshError } from '@natsmesh/testing';
 import type { Booking } from '../src/booking/booking.repository';
 import type { BookingService } from '../src/booking/booking.service';
 import { createHotelApp } from '../src/hotel-app';
@@ -10,16 +10,6 @@ import type { RoomsService } from '../src/rooms/rooms.service';
 import { ReceivedEvents, type Subscriber } from '../src/subscribers/received-events';
 
 const logger = createLogger({ level: 'silent' });
-
-async function caught(p: Promise<unknown>): Promise<MeshError> {
-  try {
-    await p;
-  } catch (err) {
-    if (MeshError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -74,18 +64,18 @@ describe('the hotel app over a real nats-server', () => {
     await expect(booking().get({ id: saved.id })).resolves.toEqual(saved);
     await expect(booking().list()).resolves.toEqual([saved]);
 
-    const conflict = await caught(booking().save({ guest: 'Dan', room: 101, nights: 1 }));
+    const conflict = await catchMeshError(booking().save({ guest: 'Dan', room: 101, nights: 1 }));
     expect(conflict).toMatchObject({ code: 'CONFLICT', status: 409, details: { room: 101 } });
 
     const cancelled = await booking().cancel({ id: saved.id });
     expect(cancelled).toMatchObject({ id: saved.id, status: 'cancelled' });
     expect(await room(101)).toMatchObject({ available: true });
     expect((await room(101)).heldBy).toBeUndefined();
-    expect(await caught(booking().cancel({ id: saved.id }))).toMatchObject({ code: 'CONFLICT', details: { status: 'cancelled' } });
+    expect(await catchMeshError(booking().cancel({ id: saved.id }))).toMatchObject({ code: 'CONFLICT', details: { status: 'cancelled' } });
   });
 
   it('declines a charge above the limit with PAYMENT_DECLINED (402) and frees the room again', async () => {
-    const err = await caught(booking().save({ guest: 'Carol', room: 301, nights: 6 }));
+    const err = await catchMeshError(booking().save({ guest: 'Carol', room: 301, nights: 6 }));
 
     expect(err).toMatchObject({ code: 'PAYMENT_DECLINED', status: 402, details: { amount: 2700, limit: 2000, currency: 'EUR' } });
     expect(await room(301)).toMatchObject({ available: true });
@@ -94,7 +84,7 @@ describe('the hotel app over a real nats-server', () => {
 
   it('delivers each event to the subscribers whose wildcard patterns match it', async () => {
     const ann = await booking().save({ guest: 'Ann', room: 101, nights: 3 });
-    await caught(booking().save({ guest: 'Carol', room: 301, nights: 6 }));
+    await catchMeshError(booking().save({ guest: 'Carol', room: 301, nights: 6 }));
     await booking().cancel({ id: ann.id });
     await app.client.flush();
     await until(() => subjects(app, 'persistence').length >= 10, 'ten events in the persistence log');
@@ -120,7 +110,7 @@ describe('the hotel app over a real nats-server', () => {
   });
 
   it('rejects an invalid body with VALIDATION_FAILED and per-field details, before the handler runs', async () => {
-    const err = await caught(booking().save({ guest: '', room: 0, nights: 45, email: 'not-an-email' }));
+    const err = await catchMeshError(booking().save({ guest: '', room: 0, nights: 45, email: 'not-an-email' }));
 
     expect(err.code).toBe('VALIDATION_FAILED');
     expect(err.status).toBe(400);
@@ -136,10 +126,10 @@ describe('the hotel app over a real nats-server', () => {
   });
 
   it('answers NOT_FOUND for an unknown booking', async () => {
-    const get = await caught(booking().get({ id: 'bk-000000' }));
+    const get = await catchMeshError(booking().get({ id: 'bk-000000' }));
     expect(get).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { id: 'bk-000000' } });
     expect(get.message).toContain('bk-000000');
-    await expect(caught(booking().cancel({ id: 'bk-000000' }))).resolves.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(catchMeshError(booking().cancel({ id: 'bk-000000' }))).resolves.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   describe('with a plain nats.js client', () => {

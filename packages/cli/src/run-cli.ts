@@ -3,6 +3,7 @@ import { createClient, MeshError, type MeshClient } from '@natsmesh/core';
 import { EXIT, UsageError } from './cli-error';
 import type { Command } from './command';
 import { callCommand } from './commands/call.command';
+import { docsCommand } from './commands/docs.command';
 import { emitCommand } from './commands/emit.command';
 import { infoCommand } from './commands/info.command';
 import { lsCommand } from './commands/ls.command';
@@ -10,7 +11,7 @@ import { statsCommand } from './commands/stats.command';
 import { processIo, type CliIo } from './output/cli-io';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, callCommand, emitCommand];
+export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, callCommand, emitCommand, docsCommand];
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   server: { type: 'string', short: 's' },

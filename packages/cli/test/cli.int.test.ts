@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
@@ -99,9 +101,30 @@ describe('natsmesh CLI against the hotel app', () => {
     expect(await natsmesh('ls', '--server', 'nats://127.0.0.1:1')).toMatchObject({ code: 1, err: expect.stringMatching(/^UNAVAILABLE: /) });
   });
 
+  it('docs writes the same files from compiled code (static) and from the running mesh (--live)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natsmesh-docs-'));
+    try {
+      const stat = await natsmesh('docs', '--scan', 'examples/hotel/dist/**/*.service.js', '--out', join(dir, 'static'));
+      expect(stat).toMatchObject({ code: 0, out: expect.stringMatching(/^Documented 6 service\(s\) in \d+ file\(s\):/) });
+      const live = await natsmesh('docs', '--live', '--out', join(dir, 'live'), ...s);
+      expect(live.code).toBe(0);
+      const files = readdirSync(join(dir, 'static')).sort();
+      expect(files).toEqual(expect.arrayContaining(['asyncapi.json', 'index.html', 'index.md', 'hotel.booking.md', 'services.json']));
+      expect(readdirSync(join(dir, 'live')).sort()).toEqual(files);
+      for (const f of files) expect(readFileSync(join(dir, 'live', f), 'utf8')).toBe(readFileSync(join(dir, 'static', f), 'utf8'));
+      const only = await natsmesh('docs', '--live', '--format', 'asyncapi', '--out', join(dir, 'one'), ...s);
+      expect(only.code).toBe(0);
+      expect(readdirSync(join(dir, 'one'))).toEqual(['asyncapi.json']);
+      expect(await natsmesh('docs', '--format', 'pdf', '--live', ...s)).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown format pdf/) });
+      expect(await natsmesh('docs')).toMatchObject({ code: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('has --help on every command', async () => {
     const main = await natsmesh('--help');
-    for (const cmd of ['ls', 'info', 'stats', 'call', 'emit']) {
+    for (const cmd of ['ls', 'info', 'stats', 'call', 'emit', 'docs']) {
       expect(main.out).toMatch(new RegExp(`^  ${cmd}\\s`, 'm'));
       const help = await natsmesh(cmd, '--help');
       expect(help.code).toBe(0);

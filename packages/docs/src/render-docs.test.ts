@@ -1,0 +1,53 @@
+import type { ServiceDescription } from '@natsmesh/core';
+import { renderDocs } from './render-docs';
+import { toHtml } from './html/to-html';
+import { toMarkdown } from './markdown/to-markdown';
+
+const svc = (name: string, extra: Partial<ServiceDescription> = {}): ServiceDescription => ({
+  name,
+  version: '1.0.0',
+  queue: name,
+  metadata: {},
+  calls: [],
+  emits: [],
+  endpoints: [],
+  subscriptions: [],
+  ...extra,
+});
+
+describe('renderDocs', () => {
+  it('renders only the chosen formats, files sorted by name', () => {
+    expect(Object.keys(renderDocs([svc('a.b')], { formats: ['json', 'markdown'] }))).toEqual(['a.b.md', 'index.md', 'services.json']);
+    expect(Object.keys(renderDocs([svc('a.b')], { formats: ['html'] }))).toEqual(['index.html']);
+  });
+
+  it('names the formats it knows when given another', () => {
+    expect(() => renderDocs([], { formats: ['pdf' as never] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('asyncapi, html, json, markdown') }));
+    expect(() => renderDocs([], { formats: [] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  it('gives one page per version when several versions of a service are documented', () => {
+    expect(Object.keys(toMarkdown([svc('a'), svc('a', { version: '2.0.0' })]))).toEqual(['a@1.0.0.md', 'a@2.0.0.md', 'index.md']);
+  });
+});
+
+describe('toHtml', () => {
+  it('escapes what services say about themselves', () => {
+    const html = toHtml([svc('x', { description: '<script>alert(1)</script> & "quotes"' })], { title: 'A <b>title</b>' });
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    expect(html).toContain('<title>A &lt;b&gt;title&lt;/b&gt;</title>');
+  });
+
+  it('loads nothing from anywhere: inline style and script, a CSP that forbids the rest', () => {
+    const html = toHtml([svc('x', { emits: [{ subject: 'e.x' }] }), svc('y', { subscriptions: [{ pattern: 'e.*', method: 'on' }] })]);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"`);
+    expect(html).not.toMatch(/\b(src|href)="(?!#|data:)/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('<svg class="graph"');
+  });
+
+  it('leaves the graph out when no service publishes or subscribes', () => {
+    expect(toHtml([svc('x')])).not.toContain('<svg class="graph"');
+  });
+});
