@@ -1,0 +1,22 @@
+/** One framework (or raw nats.js usage) under test: which service and which caller it runs. */
+export interface Contender {
+  readonly id: string;
+  readonly label: string;
+  /** Module key in service-host. */
+  readonly service: string;
+  /** Module key in caller-host. */
+  readonly caller: string;
+  /** False where the events figure would just repeat raw publish/subscribe. */
+  readonly events: boolean;
+}
+
+/** Every contender, the baseline (raw `nc.request`) first. */
+export const CONTENDERS: readonly Contender[] = [
+  { id: 'raw', label: 'raw nats.js `nc.request`', service: 'raw', caller: 'raw', events: true },
+  { id: 'raw-no-traces', label: 'raw nats.js, `noAsyncTraces: true`', service: 'raw', caller: 'raw-no-traces', events: false },
+  { id: 'mux', label: 'bare muxed nats.js caller (ceiling)', service: 'raw', caller: 'mux', events: false },
+  { id: 'moleculer', label: 'Moleculer 0.15 (NATS transporter)', service: 'moleculer', caller: 'moleculer', events: true },
+  { id: 'nest', label: 'NestJS 11 microservices (NATS)', service: 'nest', caller: 'nest', events: true },
+  { id: 'natsmesh', label: 'natsmesh (`input: unknown`)', service: 'natsmesh', caller: 'natsmesh', events: true },
+  { id: 'natsmesh-dto', label: 'natsmesh, DTO validation + defaults', service: 'natsmesh-dto', caller: 'natsmesh', events: true },
+];
