@@ -1,19 +1,8 @@
-import type { ServiceDescription } from '@natsmesh/core';
 import { renderDocs } from './render-docs';
 import { toHtml } from './html/to-html';
 import { toMarkdown } from './markdown/to-markdown';
+import { svc } from './model/service-description.fixture';
 
-const svc = (name: string, extra: Partial<ServiceDescription> = {}): ServiceDescription => ({
-  name,
-  version: '1.0.0',
-  queue: name,
-  metadata: {},
-  calls: [],
-  emits: [],
-  endpoints: [],
-  subscriptions: [],
-  ...extra,
-});
 
 describe('renderDocs', () => {
   it('renders only the chosen formats, files sorted by name', () => {

@@ -1,17 +1,7 @@
 import type { ServiceDescription } from '@natsmesh/core';
 import { normalizeDescriptions } from './normalize-descriptions';
+import { svc } from './service-description.fixture';
 
-const svc = (name: string, extra: Partial<ServiceDescription> = {}): ServiceDescription => ({
-  name,
-  version: '1.0.0',
-  queue: name,
-  metadata: {},
-  calls: [],
-  emits: [],
-  endpoints: [],
-  subscriptions: [],
-  ...extra,
-});
 
 describe('normalizeDescriptions', () => {
   it('sorts by name then version, puts keys in one order and drops exact duplicates', () => {
