@@ -26,7 +26,19 @@ export type { Provider } from './di/provider';
 export { createClient } from './client/create-client';
 export type { ClientOptions } from './client/create-client';
 export { MeshClient } from './client/mesh-client';
-export type { RequestOptions, EmitOptions, DurableEmitOptions, EmitAck } from './client/mesh-client';
+export type { EmitOptions, DurableEmitOptions, EmitAck } from './client/mesh-client';
+export type { RequestOptions, ClientPolicyOptions } from './client/request-options';
+export type {
+  RetryOptions,
+  RetryBudgetOptions,
+  BreakerOptions,
+  RateLimitOptions,
+  BulkheadOptions,
+  ClientResilienceOptions,
+  AppResilienceOptions,
+} from './resilience/resilience-options';
+export type { CircuitState, CircuitEvent } from './resilience/circuit-breaker';
+export type { Strategy, BalanceOptions, HashKeySource } from './balancing/strategy';
 export type { JetStreamOptions, StreamOptions } from './durable/stream-options';
 export { DEAD_LETTER_HEADERS } from './durable/dead-letter-headers';
 export type { HeadersInit } from './client/headers-init';
@@ -45,10 +57,11 @@ export {
   HEARTBEAT_SUBJECT,
   DISCOVER_SUBJECT,
   INSTANCE_PREFIX,
+  DIRECT_PREFIX,
 } from './discovery/discovery-subjects';
 
 export { Context } from './runtime/context';
-export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER } from './runtime/wire-headers';
+export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER } from './runtime/wire-headers';
 
 export { MeshError } from './errors/mesh-error';
 export type { MeshErrorOptions } from './errors/mesh-error';

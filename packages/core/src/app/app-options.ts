@@ -5,6 +5,8 @@ import type { Provider } from '../di/provider';
 import type { JetStreamOptions } from '../durable/stream-options';
 import type { Logger } from '../logging/logger';
 import type { Constructor } from '../metadata/options';
+import type { Strategy } from '../balancing/strategy';
+import type { AppResilienceOptions } from '../resilience/resilience-options';
 
 /** Identity of one running app instance. */
 export interface InstanceOptions {
@@ -53,4 +55,11 @@ export interface AppOptions {
   maxPayload?: number;
   /** JetStream settings for durable `@On` subscriptions: streams, their limits, the domain. */
   jetstream?: JetStreamOptions;
+  /**
+   * Resilience defaults: `rateLimit` and `bulkhead` for every endpoint that sets none; `retry`,
+   * `budget` and `breaker` for `app.client` (and so `ctx.request`).
+   */
+  resilience?: AppResilienceOptions;
+  /** Default load-balancing strategy of `app.client` (`queue`). */
+  strategy?: Strategy;
 }

@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { MeshClient } from '../client/mesh-client';
 import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-connection';
 import { DiscoveryResponder } from '../discovery/discovery-responder';
+import { DIRECT_PREFIX } from '../discovery/discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
 import type { SrvService } from '../discovery/srv-responses';
 import type { ConsumerPlan, StreamPlan } from '../durable/durable-plan';
@@ -10,7 +11,7 @@ import type { DurableRoute } from '../durable/durable-route';
 import { ensureDurables, openJetStream } from '../durable/jetstream-setup';
 import { MeshError } from '../errors/mesh-error';
 import type { Logger } from '../logging/logger';
-import type { EndpointRoute } from '../runtime/endpoint-route';
+import { EndpointRoute } from '../runtime/endpoint-route';
 import type { EventRoute } from '../runtime/event-route';
 import type { InFlight } from '../runtime/in-flight';
 import type { ServiceDefinition } from '../scanner/service-definition';
@@ -97,6 +98,13 @@ export class App {
       for (const route of routes) {
         this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
       }
+      if (this.parts.discovery) {
+        // Each endpoint of this instance alone, for client-side strategies that pick the instance.
+        const direct = `${DIRECT_PREFIX}.${this.instanceId}`;
+        for (const route of routes) {
+          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: route.onMessage }));
+        }
+      }
       const durables = this.parts.durables;
       if (durables) {
         const jsm = await openJetStream(nc, durables.domain);
@@ -153,6 +161,7 @@ export class App {
       natsmesh: NATSMESH_VERSION,
       heartbeatInterval,
       services: this.describe(),
+      direct: `${DIRECT_PREFIX}.${this.instanceId}`,
     };
     if (this.zone !== undefined) info.zone = this.zone;
     return info;

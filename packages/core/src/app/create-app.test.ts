@@ -192,6 +192,36 @@ describe('createApp', () => {
     expect(await codeOf(boot({ services: [M], maxPayload: 1024 }))).toBe('no error');
   });
 
+  it('checks resilience options and the instance id at boot', async () => {
+    @Service('res.opts')
+    class R {
+      @Handle('get', { idempotent: true, retry: { attempts: 2 }, rateLimit: { rate: 10 }, bulkhead: { concurrency: 2, queue: 4 } })
+      get() {}
+    }
+    expect(await codeOf(boot({ services: [R] }))).toBe('no error');
+    expect((await boot({ services: [R] })).describe()[0].endpoints[0]).toMatchObject({
+      idempotent: true,
+      retry: { attempts: 2 },
+      rateLimit: { rate: 10 },
+      bulkhead: { concurrency: 2, queue: 4 },
+    });
+    expect(await codeOf(boot({ services: [R], instance: 'has.dot' }))).toBe('INVALID_OPTIONS');
+    expect(await codeOf(boot({ services: [R], resilience: { bulkhead: { concurrency: 0 } } }))).toBe('INVALID_OPTIONS');
+    expect(await codeOf(boot({ services: [R], strategy: 'random' as never }))).toBe('INVALID_OPTIONS');
+    @Service('res.bad')
+    class Bad {
+      @Handle('get', { rateLimit: { rate: -1 } })
+      get() {}
+    }
+    expect(await codeOf(boot({ services: [Bad] }))).toBe('INVALID_OPTIONS');
+    @Service('res.never')
+    class Never {
+      @Handle('get', { retry: { retryOn: ['FORBIDDEN'] } })
+      get() {}
+    }
+    expect(await codeOf(boot({ services: [Never] }))).toBe('INVALID_OPTIONS');
+  });
+
   it('rejects non-positive timeouts', async () => {
     @Service('opt.t')
     class T {}

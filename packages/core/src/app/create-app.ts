@@ -17,6 +17,7 @@ import { App } from './app';
 import { describeService } from './describe';
 import type { AppOptions } from './app-options';
 import { loadServices } from './load-services';
+import { checkedBulkhead, checkedRateLimit } from '../scanner/resilience-check';
 
 /**
  * Builds an app: finds the services, checks their definitions, builds them through
@@ -49,8 +50,16 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 
   const instance = typeof options.instance === 'string' ? { id: options.instance } : (options.instance ?? {});
   const instanceId = instance.id ?? nuid.next();
+  if (!/^[^\s.*>]+$/.test(instanceId)) {
+    throw new MeshError('INVALID_OPTIONS', `createApp instance id "${instanceId}" is not one subject token: use letters, digits, "-" or "_" (it addresses the instance on NATS).`);
+  }
   const logger = (options.logger ?? createLogger()).child({ instanceId });
-  const client = new MeshClient(timeout);
+  const resilience = options.resilience ?? {};
+  const client = new MeshClient(timeout, { resilience, strategy: options.strategy, zone: instance.zone });
+  if (resilience.rateLimit !== undefined) checkedRateLimit(resilience.rateLimit, 'createApp option resilience');
+  if (resilience.bulkhead !== undefined) checkedBulkhead(resilience.bulkhead, 'createApp option resilience');
+  // The app's own client follows what its hosted endpoints declare about retries.
+  client.learn(definitions.flatMap((d) => d.endpoints));
   const { container, instances } = buildServices(options.container ?? rootContainer, options.providers ?? [], definitions, [[MeshClient, client]]);
 
   const host = { instanceId, client, logger };
@@ -65,7 +74,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const routes = definitions.flatMap((d) => {
     const target = instances.get(d)!;
     return [
-      ...d.endpoints.map((e) => new EndpointRoute(e, d.name, target, validatorOf(e.input), host, inFlight, timeout, maxPayload)),
+      ...d.endpoints.map(
+        (e) =>
+          new EndpointRoute(e, d.name, target, validatorOf(e.input), host, inFlight, timeout, maxPayload, {
+            rateLimit: e.rateLimit === false ? undefined : (e.rateLimit ?? resilience.rateLimit),
+            bulkhead: e.bulkhead === false ? undefined : (e.bulkhead ?? resilience.bulkhead),
+          }),
+      ),
       ...d.subscriptions
         .filter((s) => s.durable === undefined)
         .map((s) => new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload)),

@@ -1,4 +1,5 @@
 import type { Constructor } from '../metadata/options';
+import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 import type { JsonSchema } from '../schema/json-schema';
 import { toJsonSchema } from '../schema/to-json-schema';
 import type { ServiceDefinition } from '../scanner/service-definition';
@@ -25,6 +26,10 @@ export interface ServiceDescription {
     description?: string;
     inputSchema?: JsonSchema;
     outputSchema?: JsonSchema;
+    idempotent?: boolean;
+    retry?: RetryOptions | false;
+    rateLimit?: RateLimitOptions | false;
+    bulkhead?: BulkheadOptions | false;
   }[];
   subscriptions: { pattern: string; method: string; queue?: string; durable?: string; input?: string; description?: string; inputSchema?: JsonSchema }[];
 }
@@ -52,6 +57,10 @@ export function describeService(s: ServiceDefinition): ServiceDescription {
         description: e.description,
         inputSchema: schemaOf(e.input),
         outputSchema: schemaOf(e.output),
+        idempotent: e.idempotent,
+        retry: e.retry === undefined || e.retry === false ? e.retry : prune({ ...e.retry, retryOn: e.retry.retryOn === undefined ? undefined : [...e.retry.retryOn] }),
+        rateLimit: e.rateLimit === undefined || e.rateLimit === false ? e.rateLimit : { ...e.rateLimit },
+        bulkhead: e.bulkhead === undefined || e.bulkhead === false ? e.bulkhead : { ...e.bulkhead },
       }),
     ),
     subscriptions: s.subscriptions.map((e) =>

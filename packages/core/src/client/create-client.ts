@@ -1,8 +1,9 @@
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
+import type { ClientPolicyOptions } from './request-options';
 
-/** Options of {@link createClient}. */
-export interface ClientOptions {
+/** Options of {@link createClient}: connection, timeout, resilience defaults and load balancing. */
+export interface ClientOptions extends ClientPolicyOptions {
   /** Connection options, or an open connection that the caller keeps owning. */
   nats?: NatsInput;
   /** Default request timeout in ms (5000). */
@@ -16,10 +17,10 @@ export interface ClientOptions {
  * const client = await createClient({ nats: { servers: 'nats://127.0.0.1:4222' } });
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
- * @throws MeshError `UNAVAILABLE` when no NATS server answers.
+ * @throws MeshError `UNAVAILABLE` when no NATS server answers, `INVALID_OPTIONS` for a bad policy or strategy.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
-  const client = new MeshClient(options.timeout);
+  const client = new MeshClient(options.timeout, options);
   const given = options.nats;
   if (isNatsConnection(given)) client.attach(given, false);
   else client.attach(await connectNats(given, 'natsmesh-client'), true);

@@ -1,22 +1,21 @@
-import { headers as natsHeaders, nuid, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
+import { EventEmitter } from 'node:events';
+import { nuid, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
+import { Balancer } from '../balancing/balancer';
+import { STRATEGIES, type BalanceOptions, type Strategy } from '../balancing/strategy';
 import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
-import { TIMEOUT_HEADER } from '../runtime/wire-headers';
+import type { CircuitEvent, CircuitState } from '../resilience/circuit-breaker';
+import type { ClientResilienceOptions, RetryOptions } from '../resilience/resilience-options';
+import { CallPolicies, type EndpointPolicy } from './call-policies';
+import { requestWithPolicy, type PolicyHost } from './policy-request';
+import { wantsPolicy, withDeadline, type ClientPolicyOptions, type RequestOptions } from './request-options';
 import { toMsgHdrs, type HeadersInit } from './headers-init';
 import { MeshRegistry, type InstanceState, type RegistryOptions } from '../discovery/mesh-registry';
 import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
 import { createServiceProxy, type ServiceProxy } from './service-proxy';
-
-
-/** Options of one request. */
-export interface RequestOptions {
-  /** Milliseconds to wait for the reply; default the client's timeout (5 s). */
-  timeout?: number;
-  headers?: HeadersInit;
-}
 
 /** Options of one emitted event. */
 export interface EmitOptions {
@@ -56,14 +55,37 @@ const PUBLISH_SUBJECT = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
  * Calls endpoints and emits events. `app.client` is one; {@link createClient} makes one for
  * processes that host no service.
  */
-export class MeshClient {
+export class MeshClient implements PolicyHost {
   private nc: NatsConnection | undefined;
   private requester: MuxRequester | undefined;
   private ownsConnection = false;
   private registryStarting: Promise<MeshRegistry> | undefined;
   private js: JetStreamClient | undefined;
+  /** @internal Undefined until a policy is configured or a call asks for one: plain calls never look. */
+  policies: CallPolicies | undefined;
+  /** True once the client has policies or a default strategy; until then no call looks further. */
+  private policied = false;
+  private balancing: Promise<Balancer> | undefined;
+  private readonly strategy: Strategy | undefined;
+  private readonly zone: string | undefined;
+  private readonly resilience: ClientResilienceOptions;
+  private readonly events = new EventEmitter();
 
-  constructor(private readonly defaultTimeout: number = 5000) {}
+  /**
+   * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
+   */
+  constructor(
+    private readonly defaultTimeout: number = 5000,
+    options: ClientPolicyOptions = {},
+  ) {
+    this.resilience = options.resilience ?? {};
+    this.zone = options.zone;
+    const strategy = options.strategy;
+    if (strategy !== undefined && !STRATEGIES.has(strategy)) throw badStrategy(strategy);
+    this.strategy = strategy === 'queue' ? undefined : strategy;
+    this.policied = this.strategy !== undefined;
+    if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined) this.policyState();
+  }
 
   /** The underlying nats.js connection, for what natsmesh does not wrap. */
   get connection(): NatsConnection {
@@ -88,6 +110,15 @@ export class MeshClient {
     if (!nc) return Promise.reject(notConnected());
     this.registryStarting ??= (async () => {
       const registry = new MeshRegistry(nc, options);
+      // Endpoints announce whether they are idempotent: calls to them then retry by default.
+      const learnFrom = (s: InstanceState) => {
+        try {
+          this.learn(s.info.services.flatMap((d) => d.endpoints));
+        } catch {
+          // an instance announcing a malformed retry policy keeps its calls on the plain path
+        }
+      };
+      registry.on('up', learnFrom);
       await registry.start();
       return registry;
     })();
@@ -112,6 +143,7 @@ export class MeshClient {
     this.requester = undefined;
     this.nc = undefined;
     this.js = undefined;
+    this.balancing = undefined;
   }
 
   /**
@@ -130,6 +162,9 @@ export class MeshClient {
     } catch (err) {
       return Promise.reject(new MeshError('BAD_REQUEST', `Cannot encode the request for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err }));
     }
+    // One boolean and, with options, four field reads decide: without policies a call takes
+    // the plain path below, which is the path as it was before policies existed.
+    if (this.policied || (options !== undefined && wantsPolicy(options))) return this.requestWithPolicies<T>(subject, data, payload, options);
     let timeout = this.defaultTimeout;
     let hdrs: MsgHdrs | undefined;
     if (options !== undefined) {
@@ -137,11 +172,81 @@ export class MeshClient {
       if (options.timeout !== undefined) {
         timeout = Math.max(1, Math.floor(options.timeout));
         // Only an explicit timeout travels: a handler assumes its own default otherwise.
-        hdrs ??= natsHeaders();
-        hdrs.set(TIMEOUT_HEADER, String(timeout));
+        hdrs = withDeadline(hdrs, timeout);
       }
     }
     return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
+  }
+
+  private requestWithPolicies<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+    let timeout = this.defaultTimeout;
+    if (options?.timeout !== undefined) timeout = Math.max(1, Math.floor(options.timeout));
+    if (this.strategy !== undefined && options?.strategy === undefined) options = { ...options, strategy: this.strategy };
+    if (options !== undefined && wantsPolicy(options)) {
+      if (options.strategy !== undefined && !STRATEGIES.has(options.strategy)) return Promise.reject(badStrategy(options.strategy));
+    } else if (this.policies === undefined || !this.policies.covers(subject)) {
+      let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
+      if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
+      return this.send(subject, payload, timeout, hdrs) as Promise<T>;
+    }
+    this.policyState();
+    return requestWithPolicy(this, subject, data, payload, timeout, options) as Promise<T>;
+  }
+
+  /** @internal One attempt of the policy path. */
+  send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
+    const requester = this.requester;
+    if (!requester) return Promise.reject(notConnected());
+    return requester.request(subject, payload, timeout, headers);
+  }
+
+  /** @internal The balancer of client-side strategies; starts the registry on first use. */
+  balancer(): Promise<Balancer> {
+    return (this.balancing ??= (async () => {
+      const balancer = new Balancer(() => this.registry(), this.zone);
+      await balancer.ready();
+      return balancer;
+    })());
+  }
+
+  /**
+   * Listens to circuit state changes of this client's breakers.
+   *
+   * @example
+   * client.on('circuit', (e) => log.warn(e, `circuit of ${e.subject} is ${e.state}`));
+   */
+  on(event: 'circuit', listener: (e: CircuitEvent) => void): this {
+    this.events.on(event, listener);
+    return this;
+  }
+
+  /** Stops calling a listener added with {@link on}. */
+  off(event: 'circuit', listener: (e: CircuitEvent) => void): this {
+    this.events.off(event, listener);
+    return this;
+  }
+
+  /**
+   * The state of the circuit of a subject (an endpoint subject, or an instance-addressed
+   * one), or undefined when no breaker guards it. Changes are `circuit` events:
+   * `client.on('circuit', (e: CircuitEvent) => …)`.
+   */
+  circuit(subject: string): CircuitState | undefined {
+    return this.policies?.existingBreaker(subject)?.current;
+  }
+
+  /** @internal Records what endpoints declare about retries (`idempotent`, `retry`), so calls to them follow it. */
+  learn(endpoints: readonly { readonly subject: string; readonly idempotent?: boolean; readonly retry?: RetryOptions | false }[]): void {
+    for (const e of endpoints) {
+      if (e.idempotent === undefined && e.retry === undefined) continue;
+      const policy: EndpointPolicy = { idempotent: e.idempotent, retry: e.retry };
+      this.policyState().register(e.subject, policy);
+    }
+  }
+
+  private policyState(): CallPolicies {
+    this.policied = true;
+    return (this.policies ??= new CallPolicies(this.resilience, (e: CircuitEvent) => this.events.emit('circuit', e)));
   }
 
   /**
@@ -208,12 +313,15 @@ export class MeshClient {
    *
    * @throws MeshError `NOT_A_SERVICE` when given a class without `@Service`.
    */
-  service<T extends object>(name: string): ServiceProxy<T>;
-  service<C extends Constructor<object>>(target: C): ServiceProxy<InstanceType<C>>;
-  service(nameOrClass: string | Constructor<object>): ServiceProxy<object> {
-    if (typeof nameOrClass === 'string') return createServiceProxy(this, (endpoint) => `${nameOrClass}.${endpoint}`);
-    const subjects = new Map(scanService(nameOrClass).endpoints.map((e) => [e.method, e.subject]));
-    return createServiceProxy(this, (method) => subjects.get(method));
+  service<T extends object>(name: string, balance?: BalanceOptions): ServiceProxy<T>;
+  service<C extends Constructor<object>>(target: C, balance?: BalanceOptions): ServiceProxy<InstanceType<C>>;
+  service(nameOrClass: string | Constructor<object>, balance?: BalanceOptions): ServiceProxy<object> {
+    if (balance?.strategy !== undefined && !STRATEGIES.has(balance.strategy)) throw badStrategy(balance.strategy);
+    if (typeof nameOrClass === 'string') return createServiceProxy(this, (endpoint) => `${nameOrClass}.${endpoint}`, balance);
+    const endpoints = scanService(nameOrClass).endpoints;
+    this.learn(endpoints);
+    const subjects = new Map(endpoints.map((e) => [e.method, e.subject]));
+    return createServiceProxy(this, (method) => subjects.get(method), balance);
   }
 
   /**
@@ -236,6 +344,10 @@ export class MeshClient {
 
 function notConnected(): MeshError {
   return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
+}
+
+function badStrategy(strategy: string): MeshError {
+  return new MeshError('INVALID_OPTIONS', `Unknown load-balancing strategy "${strategy}": use one of ${[...STRATEGIES].join(', ')}.`);
 }
 
 function badSubject(subject: string): MeshError {

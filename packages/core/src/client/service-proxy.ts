@@ -1,4 +1,6 @@
-import type { MeshClient, RequestOptions } from './mesh-client';
+import type { BalanceOptions } from '../balancing/strategy';
+import type { MeshClient } from './mesh-client';
+import type { RequestOptions } from './request-options';
 
 /** The callable endpoints of a service type: each method becomes `(input, options?) => Promise<reply>`. */
 export type ServiceProxy<T> = {
@@ -16,7 +18,11 @@ type Call = (input?: unknown, options?: RequestOptions) => Promise<unknown>;
  * undefined when the service has no such endpoint; one function per endpoint is made on
  * first use and kept.
  */
-export function createServiceProxy<T extends object>(client: MeshClient, subjectOf: (prop: string) => string | undefined): ServiceProxy<T> {
+export function createServiceProxy<T extends object>(
+  client: MeshClient,
+  subjectOf: (prop: string) => string | undefined,
+  balance?: BalanceOptions,
+): ServiceProxy<T> {
   const calls = new Map<string, Call>();
   return new Proxy({} as ServiceProxy<T>, {
     get(_target, prop) {
@@ -26,7 +32,10 @@ export function createServiceProxy<T extends object>(client: MeshClient, subject
       if (!call) {
         const subject = subjectOf(prop);
         if (subject === undefined) return undefined;
-        call = (input, options) => client.request(subject, input, options);
+        call =
+          balance === undefined
+            ? (input, options) => client.request(subject, input, options)
+            : (input, options) => client.request(subject, input, options === undefined ? balance : { ...balance, ...options });
         calls.set(prop, call);
       }
       return call;

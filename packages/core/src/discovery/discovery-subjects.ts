@@ -11,6 +11,9 @@ export const DISCOVER_SUBJECT = '$NATSMESH.DISCOVER';
 /** `$NATSMESH.INSTANCE.<id>`: one app replies with its {@link InstanceInfo}. */
 export const INSTANCE_PREFIX = '$NATSMESH.INSTANCE';
 
+/** `$NATSMESH.I.<id>.<subject>`: the endpoint `<subject>` of one instance only, for client-side load balancing. */
+export const DIRECT_PREFIX = '$NATSMESH.I';
+
 /**
  * The Service API name of a natsmesh service. ADR-32 names allow only `[A-Za-z0-9_-]`, so
  * every other character (the dots of `hotel.booking`) becomes `_`: `hotel_booking`. The

@@ -11,6 +11,12 @@ export class EndpointStats {
   lastError = '';
   /** Total processing time in milliseconds (fractional); reported in ns. */
   processingMs = 0;
+  /** Requests dropped unanswered because their deadline had passed before the handler ran. */
+  expired = 0;
+  /** Requests answered `RATE_LIMITED` by the endpoint's rate limit. */
+  rateLimited = 0;
+  /** Requests answered `UNAVAILABLE` because the bulkhead and its queue were full. */
+  rejected = 0;
 
   /** Records one handled request that started at `startedMs` (performance.now()). */
   record(startedMs: number, error: MeshError | undefined): void {

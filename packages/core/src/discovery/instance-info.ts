@@ -8,6 +8,11 @@ export interface InstanceInfo {
   /** The app's instance id (also its `$SRV` id). */
   id: string;
   zone?: string;
+  /**
+   * Prefix of the instance-addressed subjects: endpoint `hotel.booking.save` of this instance
+   * also answers on `<direct>.hotel.booking.save` (`$NATSMESH.I.<id>.hotel.booking.save`).
+   */
+  direct?: string;
   host: string;
   /** When the instance started, RFC 3339. */
   started: string;

@@ -72,6 +72,11 @@ export class MeshRegistry extends EventEmitter {
     return service === undefined ? all : all.filter((s) => s.info.services.some((d) => d.name === service));
   }
 
+  /** One live instance by id, or undefined. */
+  instance(id: string): InstanceState | undefined {
+    return this.byId.get(id);
+  }
+
   /** Names of the services with at least one live instance, sorted. */
   services(): string[] {
     return [...new Set(this.instances().flatMap((s) => s.info.services.map((d) => d.name)))].sort();

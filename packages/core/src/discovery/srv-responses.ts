@@ -69,6 +69,8 @@ export function statsResponse(s: SrvService, who: SrvIdentity): object {
         last_error: st?.lastError ?? '',
         processing_time: processing,
         average_processing_time: n === 0 ? 0 : Math.round(processing / n),
+        // ADR-32's free-form endpoint data: what the resilience guards turned away.
+        data: { expired: st?.expired ?? 0, rate_limited: st?.rateLimited ?? 0, rejected: st?.rejected ?? 0 },
       };
     }),
   };

@@ -1,4 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
+import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 
 /** A class that can be constructed; DTOs and services. */
 export type Constructor<T = unknown> = new (...args: any[]) => T;
@@ -31,6 +32,14 @@ export interface HandleOptions {
   /** Output DTO class, serialised through class-transformer. */
   readonly output?: Constructor;
   readonly description?: string;
+  /** Safe to repeat: callers retry it with their default retry policy. */
+  readonly idempotent?: boolean;
+  /** Retry policy callers follow (they learn it from the class or from discovery); `false`: never retry. */
+  readonly retry?: RetryOptions | false;
+  /** Token bucket per instance; over it, requests get `RATE_LIMITED` (429) with a `Mesh-Retry-After` header. `false`: none, whatever the app default. */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** Bound on concurrent runs per instance, with a bounded queue; overflow gets `UNAVAILABLE` at once. `false`: none. */
+  readonly bulkhead?: BulkheadOptions | false;
 }
 
 /** Options of {@link On}. */

@@ -1,8 +1,9 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
 import { toMsgHdrs } from '../client/headers-init';
-import type { DurableEmitOptions, EmitAck, EmitOptions, MeshClient, RequestOptions } from '../client/mesh-client';
+import type { DurableEmitOptions, EmitAck, EmitOptions, MeshClient } from '../client/mesh-client';
+import type { RequestOptions } from '../client/request-options';
 import type { Logger } from '../logging/logger';
-import { ERROR_CODE_HEADER, ERROR_HEADER, TIMEOUT_HEADER } from './wire-headers';
+import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
 export interface ContextHost {
@@ -12,7 +13,7 @@ export interface ContextHost {
 }
 
 // Headers that describe this hop only and must not travel on with ctx.request.
-const HOP_HEADERS = new Set([TIMEOUT_HEADER, ERROR_HEADER, ERROR_CODE_HEADER]);
+const HOP_HEADERS = new Set([TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER, ERROR_HEADER, ERROR_CODE_HEADER]);
 
 /**
  * What a handler knows about the message it handles. Created per message with plain fields;

@@ -36,8 +36,22 @@ export function replyError(msg: Msg, err: unknown, log: Logger): MeshError {
     ? err
     : toMeshError(err, `Internal error while handling "${msg.subject}"; the service log has the cause.`);
   if (meshError.status >= 500) log.error({ err: MeshError.is(err) ? err : (err as object), subject: msg.subject }, 'request failed');
-  if (!msg.reply) return meshError;
+  sendError(msg, meshError, log, undefined);
+  return meshError;
+}
+
+/**
+ * Answers a request the endpoint turned away (rate limit, full bulkhead) without logging it:
+ * under load that would be a log line per request. `extra` is one more header to send.
+ */
+export function replyRefusal(msg: Msg, err: MeshError, log: Logger, extra?: readonly [string, string]): void {
+  sendError(msg, err, log, extra);
+}
+
+function sendError(msg: Msg, meshError: MeshError, log: Logger, extra: readonly [string, string] | undefined): void {
+  if (!msg.reply) return;
   const h = natsHeaders();
+  if (extra !== undefined) h.set(extra[0], extra[1]);
   // Header values cannot carry line breaks.
   h.set(ERROR_HEADER, meshError.message.replace(/[\r\n]+/g, ' '));
   h.set(ERROR_CODE_HEADER, String(meshError.status));
@@ -46,5 +60,4 @@ export function replyError(msg: Msg, err: unknown, log: Logger): MeshError {
   } catch (sendErr) {
     log.error({ err: sendErr as Error, subject: msg.subject }, 'cannot send the error reply');
   }
-  return meshError;
 }

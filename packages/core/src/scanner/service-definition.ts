@@ -1,4 +1,5 @@
 import type { Constructor, OnOptions, Token } from '../metadata/options';
+import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 
 /** The JetStream part of {@link OnOptions}. */
 export type DurableOnOptions = Pick<OnOptions, 'stream' | 'maxDeliver' | 'backoff' | 'ackWait' | 'maxAckPending' | 'deadLetter'>;
@@ -14,6 +15,10 @@ export interface EndpointDefinition {
   readonly input: Constructor | undefined;
   readonly output: Constructor | undefined;
   readonly description: string | undefined;
+  readonly idempotent: boolean | undefined;
+  readonly retry: RetryOptions | false | undefined;
+  readonly rateLimit: RateLimitOptions | false | undefined;
+  readonly bulkhead: BulkheadOptions | false | undefined;
 }
 
 /** One event subscription of a service. */

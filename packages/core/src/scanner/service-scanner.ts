@@ -10,6 +10,7 @@ import type {
   SubscriptionDefinition,
 } from './service-definition';
 import { assertSubject } from './subject';
+import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 
 /**
  * Turns a `@Service` class into its immutable definition. Handlers and subscriptions
@@ -75,6 +76,10 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
     input: h.options.input ?? (isUserClass(h.inputType) ? h.inputType : undefined),
     output: h.options.output,
     description: h.options.description,
+    idempotent: h.options.idempotent,
+    retry: h.options.retry === undefined || h.options.retry === false ? h.options.retry : checkedRetry(h.options.retry, where),
+    rateLimit: h.options.rateLimit === undefined || h.options.rateLimit === false ? h.options.rateLimit : checkedRateLimit(h.options.rateLimit, where),
+    bulkhead: h.options.bulkhead === undefined || h.options.bulkhead === false ? h.options.bulkhead : checkedBulkhead(h.options.bulkhead, where),
   };
 }
 

@@ -1,0 +1,86 @@
+import { CircuitBreaker, type CircuitEvent } from '../resilience/circuit-breaker';
+import type { ClientResilienceOptions, RetryOptions } from '../resilience/resilience-options';
+import { RetryBudget } from '../resilience/retry-budget';
+import { compileRetry, type RetryPolicy } from '../resilience/retry-policy';
+
+/** What a client knows about an endpoint's retry safety, from its `@Handle` options. */
+export interface EndpointPolicy {
+  readonly idempotent?: boolean;
+  readonly retry?: RetryOptions | false;
+}
+
+/** The per-call options that pick a policy. */
+export interface PolicyChoice {
+  readonly retry?: RetryOptions | false;
+  readonly idempotent?: boolean;
+}
+
+/**
+ * A client's resilience state, made only once a policy is configured: endpoint policies
+ * learned from service classes, and one breaker and retry budget per subject, made on first use.
+ */
+export class CallPolicies {
+  private readonly endpoints = new Map<string, EndpointPolicy>();
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly budgets = new Map<string, RetryBudget>();
+  private readonly defaultRetry: RetryPolicy | undefined;
+
+  constructor(
+    private readonly defaults: ClientResilienceOptions,
+    private readonly onCircuit: (event: CircuitEvent) => void,
+  ) {
+    this.defaultRetry = defaults.retry === undefined ? undefined : compileRetry(defaults.retry, 'the client');
+  }
+
+  /** True when calls on `subject` need the policy path without per-call options. */
+  covers(subject: string): boolean {
+    return this.defaults.breaker !== undefined || this.endpoints.has(subject);
+  }
+
+  /** Records what an endpoint declares (`@Handle({ idempotent, retry })`). */
+  register(subject: string, policy: EndpointPolicy): void {
+    if (policy.retry) compileRetry(policy.retry, `"${subject}"`);
+    this.endpoints.set(subject, policy);
+  }
+
+  /**
+   * The retry policy of a call: the call's own, else the endpoint's, else the client's default
+   * when the endpoint (or the call) is idempotent; none otherwise.
+   */
+  retryOf(subject: string, call: PolicyChoice | undefined): RetryPolicy | undefined {
+    if (call?.retry === false) return undefined;
+    if (call?.retry !== undefined) return compileRetry(call.retry, `the call to "${subject}"`);
+    const endpoint = this.endpoints.get(subject);
+    if (endpoint?.retry === false) return undefined;
+    if (endpoint?.retry !== undefined) return compileRetry(endpoint.retry, `"${subject}"`);
+    return call?.idempotent === true || endpoint?.idempotent === true ? this.defaultRetry : undefined;
+  }
+
+  /** The retry budget of a subject, or undefined when budgets are off. */
+  budgetOf(subject: string): RetryBudget | undefined {
+    const options = this.defaults.budget;
+    if (options === false) return undefined;
+    let budget = this.budgets.get(subject);
+    if (!budget) this.budgets.set(subject, (budget = new RetryBudget(options)));
+    return budget;
+  }
+
+  /** The breaker of a subject, or undefined when the client has no breaker policy. */
+  breakerOf(subject: string): CircuitBreaker | undefined {
+    const options = this.defaults.breaker;
+    if (options === undefined) return undefined;
+    let breaker = this.breakers.get(subject);
+    if (!breaker) this.breakers.set(subject, (breaker = new CircuitBreaker(subject, options, this.onCircuit)));
+    return breaker;
+  }
+
+  /** True when the client has a breaker policy. */
+  hasBreakers(): boolean {
+    return this.defaults.breaker !== undefined;
+  }
+
+  /** The breaker of a subject if one was made. */
+  existingBreaker(subject: string): CircuitBreaker | undefined {
+    return this.breakers.get(subject);
+  }
+}
