@@ -19,7 +19,7 @@ import { quietLogger } from './quiet-logger';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: MeshError) => e.code);
 
-const seen = { flaky: 0, unsafe: 0, invalid: 0, outage: 0, sick: 0, slow: 0, limited: 0, crowded: 0 };
+const seen = { pings: 0, flaky: 0, unsafe: 0, invalid: 0, outage: 0, sick: 0, slow: 0, limited: 0, crowded: 0 };
 let failuresLeft = 0;
 let healthy = true;
 
@@ -79,6 +79,7 @@ class ResilientService {
 
   @Handle('ping')
   ping() {
+    seen.pings++;
     return 'pong';
   }
 }
@@ -229,6 +230,24 @@ describe('resilience', () => {
       await sleep(300);
       await expect(client.request('res.svc.limited')).resolves.toBe('ok');
       expect((await stats('limited')).data.rate_limited).toBeGreaterThanOrEqual(retryAfter.length);
+    });
+
+    it('throttles on the client: calls over its own rate limit fail at once and are not sent', async () => {
+      const throttled = await createClient({ nats: { servers: server.url }, resilience: { throttle: { rate: 5, burst: 3 } } });
+      try {
+        const before = seen.pings;
+        const results = await Promise.allSettled(Array.from({ length: 10 }, () => throttled.request('res.svc.ping')));
+        const ok = results.filter((r) => r.status === 'fulfilled');
+        const limited = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code: string; details: { retryAfterMs: number } });
+        expect(ok).toHaveLength(3);
+        expect(seen.pings - before).toBe(3);
+        expect(limited).toHaveLength(7);
+        for (const e of limited) expect(e).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+        await sleep(250);
+        await expect(throttled.request('res.svc.ping')).resolves.toBe('pong');
+      } finally {
+        await throttled.close();
+      }
     });
 
     it('answers UNAVAILABLE at once when the bulkhead and its queue are full, and keeps serving', async () => {

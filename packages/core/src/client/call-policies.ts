@@ -1,6 +1,7 @@
 import { CircuitBreaker, type CircuitEvent } from '../resilience/circuit-breaker';
 import type { ClientResilienceOptions, RetryOptions } from '../resilience/resilience-options';
 import { RetryBudget } from '../resilience/retry-budget';
+import { TokenBucket } from '../resilience/token-bucket';
 import { compileRetry, type RetryPolicy } from '../resilience/retry-policy';
 
 /** What a client knows about an endpoint's retry safety, from its `@Handle` options. */
@@ -23,6 +24,7 @@ export class CallPolicies {
   private readonly endpoints = new Map<string, EndpointPolicy>();
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly budgets = new Map<string, RetryBudget>();
+  private readonly throttles = new Map<string, TokenBucket>();
   private readonly defaultRetry: RetryPolicy | undefined;
 
   constructor(
@@ -34,7 +36,7 @@ export class CallPolicies {
 
   /** True when calls on `subject` need the policy path without per-call options. */
   covers(subject: string): boolean {
-    return this.defaults.breaker !== undefined || this.endpoints.has(subject);
+    return this.defaults.breaker !== undefined || this.defaults.throttle !== undefined || this.endpoints.has(subject);
   }
 
   /** Records what an endpoint declares (`@Handle({ idempotent, retry })`). */
@@ -63,6 +65,15 @@ export class CallPolicies {
     let budget = this.budgets.get(subject);
     if (!budget) this.budgets.set(subject, (budget = new RetryBudget(options)));
     return budget;
+  }
+
+  /** The client-side rate limit of a subject, or undefined when the client has none. */
+  throttleOf(subject: string): TokenBucket | undefined {
+    const options = this.defaults.throttle;
+    if (options === undefined) return undefined;
+    let bucket = this.throttles.get(subject);
+    if (!bucket) this.throttles.set(subject, (bucket = new TokenBucket(options)));
+    return bucket;
   }
 
   /** The breaker of a subject, or undefined when the client has no breaker policy. */

@@ -84,7 +84,7 @@ export class MeshClient implements PolicyHost {
     if (strategy !== undefined && !STRATEGIES.has(strategy)) throw badStrategy(strategy);
     this.strategy = strategy === 'queue' ? undefined : strategy;
     this.policied = this.strategy !== undefined;
-    if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined) this.policyState();
+    if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined || this.resilience.throttle !== undefined) this.policyState();
   }
 
   /** The underlying nats.js connection, for what natsmesh does not wrap. */

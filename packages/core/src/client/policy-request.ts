@@ -81,6 +81,11 @@ async function attemptOnce(
   hdrs.set(TIMEOUT_HEADER, String(timeout));
   hdrs.set(DEADLINE_HEADER, String(now + timeout));
   const to = target?.subject ?? subject;
+  const wait = host.policies?.throttleOf(subject)?.take() ?? 0;
+  if (wait > 0) {
+    if (target) balancer!.done(target, false);
+    throw new MeshError('RATE_LIMITED', `This client's rate limit for "${subject}" is used up: the call was not sent; retry in ${wait} ms.`, { subject, retryAfterMs: wait });
+  }
   const breaker = host.policies?.breakerOf(to);
   if (breaker !== undefined && !breaker.allow()) {
     if (target) balancer!.done(target, false);

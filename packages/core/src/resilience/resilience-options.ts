@@ -71,6 +71,11 @@ export interface ClientResilienceOptions {
   readonly budget?: RetryBudgetOptions | false;
   /** Circuit breaker for every subject the client calls. Off by default. */
   readonly breaker?: BreakerOptions;
+  /**
+   * Client-side rate limit per subject: calls over it fail at once with `RATE_LIMITED`
+   * (details `{ retryAfterMs }`) without being sent. Off by default.
+   */
+  readonly throttle?: RateLimitOptions;
 }
 
 /** App-wide resilience defaults: the client's, plus server defaults for every endpoint. */
