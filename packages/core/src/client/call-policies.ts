@@ -61,28 +61,19 @@ export class CallPolicies {
   /** The retry budget of a subject, or undefined when budgets are off. */
   budgetOf(subject: string): RetryBudget | undefined {
     const options = this.defaults.budget;
-    if (options === false) return undefined;
-    let budget = this.budgets.get(subject);
-    if (!budget) this.budgets.set(subject, (budget = new RetryBudget(options)));
-    return budget;
+    return options === false ? undefined : perSubject(this.budgets, subject, () => new RetryBudget(options));
   }
 
   /** The client-side rate limit of a subject, or undefined when the client has none. */
   throttleOf(subject: string): TokenBucket | undefined {
     const options = this.defaults.throttle;
-    if (options === undefined) return undefined;
-    let bucket = this.throttles.get(subject);
-    if (!bucket) this.throttles.set(subject, (bucket = new TokenBucket(options)));
-    return bucket;
+    return options === undefined ? undefined : perSubject(this.throttles, subject, () => new TokenBucket(options));
   }
 
   /** The breaker of a subject, or undefined when the client has no breaker policy. */
   breakerOf(subject: string): CircuitBreaker | undefined {
     const options = this.defaults.breaker;
-    if (options === undefined) return undefined;
-    let breaker = this.breakers.get(subject);
-    if (!breaker) this.breakers.set(subject, (breaker = new CircuitBreaker(subject, options, this.onCircuit)));
-    return breaker;
+    return options === undefined ? undefined : perSubject(this.breakers, subject, () => new CircuitBreaker(subject, options, this.onCircuit));
   }
 
   /** True when the client has a breaker policy. */
@@ -94,4 +85,11 @@ export class CallPolicies {
   existingBreaker(subject: string): CircuitBreaker | undefined {
     return this.breakers.get(subject);
   }
+}
+
+/** The state kept for `subject` in `map`, made on first use. */
+function perSubject<T>(map: Map<string, T>, subject: string, make: () => T): T {
+  let value = map.get(subject);
+  if (value === undefined) map.set(subject, (value = make()));
+  return value;
 }
