@@ -1,3 +1,4 @@
+import { SlidingCounts } from './sliding-counts';
 import type { BreakerOptions } from './resilience-options';
 
 /** State of a circuit: `closed` lets calls through, `open` fails them fast, `half-open` lets one probe through. */
@@ -11,7 +12,6 @@ export interface CircuitEvent {
   readonly previous: CircuitState;
 }
 
-const BUCKETS = 10;
 
 /**
  * A circuit breaker for one subject. Opens after `consecutiveFailures` failures in a row, or
@@ -27,11 +27,8 @@ export class CircuitBreaker {
   private readonly ratio: number;
   private readonly minCalls: number;
   private readonly halfOpenAfter: number;
-  private readonly bucketMs: number;
-  private readonly calls = new Array<number>(BUCKETS).fill(0);
-  private readonly failures = new Array<number>(BUCKETS).fill(0);
-  private bucket = 0;
-  private bucketStart = Date.now();
+  /** Calls and failures over the window. */
+  private readonly window: SlidingCounts;
 
   constructor(
     readonly subject: string,
@@ -42,7 +39,7 @@ export class CircuitBreaker {
     this.ratio = options.failureRatio ?? 0.5;
     this.minCalls = options.minCalls ?? 20;
     this.halfOpenAfter = options.halfOpenAfter ?? 5000;
-    this.bucketMs = (options.window ?? 10_000) / BUCKETS;
+    this.window = new SlidingCounts(options.window ?? 10_000);
   }
 
   /** The current state (an open circuit whose wait is over reads `half-open`). */
@@ -85,12 +82,7 @@ export class CircuitBreaker {
     }
     if (this.state !== 'closed') return;
     if (this.consecutive >= this.maxConsecutive) return this.open();
-    let calls = 0;
-    let failures = 0;
-    for (let i = 0; i < BUCKETS; i++) {
-      calls += this.calls[i];
-      failures += this.failures[i];
-    }
+    const [calls, failures] = this.window.totals();
     if (calls >= this.minCalls && failures / calls >= this.ratio) this.open();
   }
 
@@ -101,8 +93,7 @@ export class CircuitBreaker {
 
   private reset(): void {
     this.consecutive = 0;
-    this.calls.fill(0);
-    this.failures.fill(0);
+    this.window.clear();
   }
 
   private move(state: CircuitState): void {
@@ -113,18 +104,6 @@ export class CircuitBreaker {
   }
 
   private count(failed: boolean): void {
-    const now = Date.now();
-    let steps = Math.floor((now - this.bucketStart) / this.bucketMs);
-    if (steps > 0) {
-      this.bucketStart += steps * this.bucketMs;
-      if (steps > BUCKETS) steps = BUCKETS;
-      for (let i = 0; i < steps; i++) {
-        this.bucket = (this.bucket + 1) % BUCKETS;
-        this.calls[this.bucket] = 0;
-        this.failures[this.bucket] = 0;
-      }
-    }
-    this.calls[this.bucket]++;
-    if (failed) this.failures[this.bucket]++;
+    this.window.add(1, failed ? 1 : 0);
   }
 }
