@@ -69,10 +69,7 @@ export class DurableRoute {
   private async run(m: JsMsg): Promise<void> {
     let decoded = false;
     try {
-      if (this.maxPayload !== undefined && m.data.length > this.maxPayload) {
-        throw new MeshError('PAYLOAD_TOO_LARGE', `The event on "${m.subject}" has ${m.data.length} bytes, more than the app's maxPayload of ${this.maxPayload}.`);
-      }
-      let input = decodeInput(m.data, this.validate);
+      let input = decodeInput(m.data, this.validate, this.maxPayload);
       if (input instanceof Promise) input = await input;
       decoded = true;
       const ctx = new Context(m.subject, this.serviceName, this.definition.method, Date.now() + this.plan.ackWait, m, this.host);

@@ -1,8 +1,20 @@
 import { decodeJson } from '../codec/json-codec';
+import { MeshError } from '../errors/mesh-error';
 import type { DtoValidator } from '../validation/dto-validator';
 
-/** Decodes a payload and, for a DTO input, validates it; a promise only when the DTO validates asynchronously. */
-export function decodeInput(data: Uint8Array, validate: DtoValidator | undefined): unknown {
+/**
+ * Checks the size against the app's `maxPayload`, decodes the payload and, for a DTO input,
+ * validates it; a promise only when the DTO validates asynchronously.
+ *
+ * @throws MeshError `PAYLOAD_TOO_LARGE` before decoding, `BAD_REQUEST`, `VALIDATION_FAILED`.
+ */
+export function decodeInput(data: Uint8Array, validate: DtoValidator | undefined, maxPayload: number | undefined): unknown {
+  if (maxPayload !== undefined && data.length > maxPayload) {
+    throw new MeshError('PAYLOAD_TOO_LARGE', `The payload has ${data.length} bytes, more than this app's maxPayload of ${maxPayload}: send less data.`, {
+      size: data.length,
+      limit: maxPayload,
+    });
+  }
   const value = decodeJson(data);
   return validate === undefined ? value : validate(value);
 }

@@ -127,8 +127,7 @@ export class EndpointRoute {
     }
     let error: MeshError | undefined;
     try {
-      if (this.maxPayload !== undefined && msg.data.length > this.maxPayload) throw tooLarge(msg.data.length, this.maxPayload);
-      let input = decodeInput(msg.data, this.validate);
+      let input = decodeInput(msg.data, this.validate, this.maxPayload);
       if (input instanceof Promise) input = await input;
       const ctx = new Context(this.subject, this.serviceName, this.definition.name, deadline, msg, this.host);
       let out = this.fn.call(this.instance, input, ctx);
@@ -170,8 +169,4 @@ export class EndpointRoute {
   private subscriptionFailed(err: NatsError): void {
     this.host.logger.error({ err, subject: this.subject }, 'subscription failed');
   }
-}
-
-function tooLarge(size: number, limit: number): MeshError {
-  return new MeshError('PAYLOAD_TOO_LARGE', `The request has ${size} bytes, more than this service's maxPayload of ${limit}: send less data.`, { size, limit });
 }

@@ -1,5 +1,4 @@
 import type { Msg, NatsError } from 'nats';
-import { MeshError } from '../errors/mesh-error';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { Context, type ContextHost } from './context';
@@ -42,10 +41,7 @@ export class EventRoute {
 
   private async run(msg: Msg): Promise<void> {
     try {
-      if (this.maxPayload !== undefined && msg.data.length > this.maxPayload) {
-        throw new MeshError('PAYLOAD_TOO_LARGE', `The event has ${msg.data.length} bytes, more than the app's maxPayload of ${this.maxPayload}; dropped.`);
-      }
-      let input = decodeInput(msg.data, this.validate);
+      let input = decodeInput(msg.data, this.validate, this.maxPayload);
       if (input instanceof Promise) input = await input;
       const ctx = new Context(msg.subject, this.serviceName, this.definition.method, Date.now() + this.timeout, msg, this.host);
       const out = this.fn.call(this.instance, input, ctx);
