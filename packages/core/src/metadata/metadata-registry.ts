@@ -37,6 +37,18 @@ export interface ClassRecord {
   readonly events: EventRecord[];
   readonly emits: EmitsRecord[];
   readonly injections: Map<number, Token>;
+  /** What `@Describe` recorded on the class itself (DTOs). */
+  doc?: DtoDoc;
+  /** What `@Describe` recorded on its properties, in declaration order. */
+  readonly propertyDocs: Map<string, DtoDoc>;
+}
+
+/** What `@Describe` recorded on a DTO class or one of its properties. */
+export interface DtoDoc {
+  readonly description: string;
+  /** Present when an example was given (it may be any JSON value, `null` included). */
+  readonly example?: { readonly value: unknown };
+  readonly deprecated: boolean;
 }
 
 const KEY = Symbol.for('natsmesh.metadata-registry');
@@ -54,7 +66,7 @@ export const metadataRegistry = {
   edit(target: Constructor): ClassRecord {
     let rec = store.get(target);
     if (!rec) {
-      rec = { handlers: [], events: [], emits: [], injections: new Map() };
+      rec = { handlers: [], events: [], emits: [], injections: new Map(), propertyDocs: new Map() };
       store.set(target, rec);
     }
     return rec;

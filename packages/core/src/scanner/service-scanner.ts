@@ -1,5 +1,6 @@
 import { MeshError } from '../errors/mesh-error';
 import { metadataRegistry, type ClassRecord, type EventRecord, type HandlerRecord } from '../metadata/metadata-registry';
+import { classChain } from '../metadata/class-chain';
 import type { Constructor } from '../metadata/options';
 import { isUserClass } from './user-class';
 import type {
@@ -128,13 +129,6 @@ function dependenciesOf(target: Constructor, paramTypes: readonly unknown[]): De
   });
 }
 
-function classChain(target: Constructor): Constructor[] {
-  const chain: Constructor[] = [];
-  for (let c: unknown = target; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.unshift(c as Constructor);
-  }
-  return chain;
-}
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -1,5 +1,5 @@
 import type { Constructor } from '../metadata/options';
-import { dtoDocsRegistry, type DtoDoc } from './dto-docs-registry';
+import { metadataRegistry, type DtoDoc } from '../metadata/metadata-registry';
 
 /** Options of {@link Describe}. */
 export interface DescribeOptions {
@@ -29,9 +29,9 @@ export function Describe(description: string, options: DescribeOptions = {}): Cl
   };
   return (target: object, property?: string | symbol) => {
     if (property === undefined) {
-      dtoDocsRegistry.edit(target as Constructor).type = doc;
+      metadataRegistry.edit(target as Constructor).doc = doc;
     } else {
-      dtoDocsRegistry.edit((target as { constructor: Constructor }).constructor).properties.set(String(property), doc);
+      metadataRegistry.edit((target as { constructor: Constructor }).constructor).propertyDocs.set(String(property), doc);
     }
   };
 }

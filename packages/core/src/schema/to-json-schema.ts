@@ -1,8 +1,9 @@
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { classChain } from '../metadata/class-chain';
 import type { Constructor } from '../metadata/options';
 import { classTransformerStorage as transformerStorage, classValidator } from '../validation/lazy-modules';
 import { ARRAY_CONSTRAINTS, CONSTRAINT_RULES } from './constraint-keywords';
-import { dtoDocsRegistry, type DtoDoc } from './dto-docs-registry';
+import { metadataRegistry, type DtoDoc } from '../metadata/metadata-registry';
 import { JSON_SCHEMA_DIALECT, orderJsonSchema, type JsonSchema } from './json-schema';
 
 /** One DTO class being converted: its nested classes get one `$defs` entry each. */
@@ -122,19 +123,19 @@ function propertyNames(cls: Constructor, metas: readonly ValidationMetadata[]): 
   const names = new Set<string>();
   for (const c of classChain(cls)) {
     for (const m of metas) if (m.target === c) names.add(m.propertyName);
-    for (const p of dtoDocsRegistry.get(c)?.properties.keys() ?? []) names.add(p);
+    for (const p of metadataRegistry.get(c)?.propertyDocs.keys() ?? []) names.add(p);
   }
   for (const m of metas) names.add(m.propertyName);
   return [...names];
 }
 
 function classDoc(cls: Constructor): DtoDoc | undefined {
-  return dtoDocsRegistry.get(cls)?.type;
+  return metadataRegistry.get(cls)?.doc;
 }
 
 function propertyDoc(cls: Constructor, name: string): DtoDoc | undefined {
   let doc: DtoDoc | undefined;
-  for (const c of classChain(cls)) doc = dtoDocsRegistry.get(c)?.properties.get(name) ?? doc;
+  for (const c of classChain(cls)) doc = metadataRegistry.get(c)?.propertyDocs.get(name) ?? doc;
   return doc;
 }
 
@@ -146,10 +147,3 @@ function docOf(doc: DtoDoc | undefined): JsonSchema {
   return out;
 }
 
-function classChain(target: Constructor): Constructor[] {
-  const chain: Constructor[] = [];
-  for (let c: unknown = target; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.unshift(c as Constructor);
-  }
-  return chain;
-}

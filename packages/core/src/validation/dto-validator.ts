@@ -1,6 +1,7 @@
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { MeshError } from '../errors/mesh-error';
+import { classChain } from '../metadata/class-chain';
 import type { Constructor } from '../metadata/options';
 import { compileFastCheck } from './fast-check';
 import { classTransformer, classTransformerStorage, classValidator } from './lazy-modules';
@@ -77,10 +78,7 @@ function hasTransformerMetadata(dto: Constructor): boolean {
   }
   const maps = [storage._typeMetadatas, storage._transformMetadatas, storage._exposeMetadatas, storage._excludeMetadatas];
   if (maps.some((m) => !(m instanceof Map))) return true;
-  for (let c: unknown = dto; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    if (maps.some((m) => m!.has(c))) return true;
-  }
-  return false;
+  return classChain(dto).some((c) => maps.some((m) => m!.has(c)));
 }
 
 function check(dto: Constructor, instance: object, errors: ValidationError[]): object {
