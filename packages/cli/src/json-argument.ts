@@ -1,19 +1,24 @@
+import { parseJson } from '@natsmesh/core';
 import { UsageError } from './cli-error';
 
-/** Parses a JSON command-line argument; undefined when absent. */
+/**
+ * Parses a JSON command-line argument the way services decode payloads (`__proto__` and
+ * `constructor.prototype` keys dropped, whatever their escape); undefined when absent.
+ */
 export function parseJsonArgument(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (err) {
-    throw new UsageError(`The payload is not valid JSON (${(err as Error).message}): quote it, e.g. '{"guest":"Ann","room":3}'.`);
+    throw new UsageError(`${(err as Error).message} Quote it for the shell, e.g. '{"guest":"Ann","room":3}'.`);
   }
 }
 
 /** Turns repeated `--header k=v` options into a record. */
 export function parseHeaders(values: string[] | undefined): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
-  const out: Record<string, string> = {};
+  // No prototype: a header named "__proto__" is an entry like any other, not a setter call.
+  const out = Object.create(null) as Record<string, string>;
   for (const kv of values) {
     const i = kv.indexOf('=');
     if (i <= 0) throw new UsageError(`--header "${kv}" is not key=value.`);

@@ -68,6 +68,7 @@ export type { MeshErrorOptions } from './errors/mesh-error';
 export { ERROR_CODES } from './errors/error-codes';
 export type { ErrorCode } from './errors/error-codes';
 export { toMeshError } from './errors/to-mesh-error';
+export { parseJson } from './codec/json-codec';
 export type { FieldError } from './validation/dto-validator';
 
 export { createLogger } from './logging/logger';

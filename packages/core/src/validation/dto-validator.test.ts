@@ -138,4 +138,17 @@ describe('compileDtoValidator, decided at boot', () => {
     expect(out).toBeInstanceOf(Untyped);
     expect(out).toEqual(Object.assign(new Untyped(), { note: 'x' }));
   });
+
+  it('builds the instance without running the __proto__ setter, with or without class-transformer', async () => {
+    // JSON.parse makes "__proto__" an own key; a copy by assignment would replace the prototype.
+    const hostile = JSON.parse('{"guest":"Ann","__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}}}') as object;
+    const flat = compileDtoValidator(Flat)(hostile) as Flat;
+    expect(Object.getPrototypeOf(flat)).toBe(Flat.prototype);
+    expect((flat as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(Object.keys(flat).sort()).toEqual(['guest', 'nights']);
+    const nested = (await compileDtoValidator(SaveBooking)(JSON.parse('{"room":1,"guest":{"name":"Ann"},"__proto__":{"isAdmin":true}}'))) as SaveBooking;
+    expect(Object.getPrototypeOf(nested)).toBe(SaveBooking.prototype);
+    expect((nested as unknown as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
 });

@@ -55,8 +55,20 @@ function instanceBuilder(dto: Constructor): (value: unknown) => object {
       throw new MeshError('VALIDATION_FAILED', `Expected a JSON object for ${dto.name}, got ${describe(value)}.`, []);
     }
     // Without @Type/@Expose/@Exclude/@Transform, plainToInstance amounts to this copy, at a sixth of the cost.
-    return plainToInstance === undefined ? Object.assign(new dto() as object, value) : (plainToInstance(dto, value) as object);
+    return plainToInstance === undefined ? copyInto(new dto() as object, value) : (plainToInstance(dto, value) as object);
   };
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// Object.assign would run the "__proto__" setter for an own "__proto__" key (JSON.parse makes
+// one) and replace the instance's prototype. Skip it and "constructor", as class-transformer does.
+function copyInto(instance: object, value: object): object {
+  if (!hasOwn.call(value, '__proto__') && !hasOwn.call(value, 'constructor')) return Object.assign(instance, value);
+  for (const key of Object.keys(value)) {
+    if (key !== '__proto__' && key !== 'constructor') (instance as Record<string, unknown>)[key] = (value as Record<string, unknown>)[key];
+  }
+  return instance;
 }
 
 // The private maps of class-transformer's storage, keyed by class.
