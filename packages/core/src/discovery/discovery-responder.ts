@@ -2,6 +2,7 @@ import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { encodeJson } from '../codec/json-codec';
 import type { Logger } from '../logging/logger';
 import type { InFlight } from '../runtime/in-flight';
+import { replyValue } from '../runtime/reply-writer';
 import {
   DISCOVER_SUBJECT,
   DOWN_SUBJECT,
@@ -55,7 +56,12 @@ export class DiscoveryResponder {
     for (const [subject, responses] of all) {
       this.subs.push(nc.subscribe(subject, { callback: (err, msg) => this.answer(err, msg, responses) }));
     }
-    nc.publish(UP_SUBJECT, encodeJson(this.info));
+    try {
+      nc.publish(UP_SUBJECT, encodeJson(this.info));
+    } catch (err) {
+      // Too large for max_payload, say: registries still learn of the instance from its heartbeats.
+      this.logger.warn({ err: err as Error }, 'could not announce the start');
+    }
     this.timer = setInterval(() => this.beat(nc), this.info.heartbeatInterval).unref();
   }
 
@@ -76,7 +82,7 @@ export class DiscoveryResponder {
 
   private answer(err: NatsError | null, msg: Msg, responses: () => object[]): void {
     if (err || !msg.reply) return;
-    for (const r of responses()) msg.respond(encodeJson(r));
+    for (const r of responses()) replyValue(msg, r, this.logger);
   }
 
   private beat(nc: NatsConnection): void {

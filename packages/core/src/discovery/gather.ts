@@ -1,5 +1,6 @@
 import { createInbox, Empty, type NatsConnection } from 'nats';
 import { decodeJson } from '../codec/json-codec';
+import { ERROR_CODE_HEADER } from '../runtime/wire-headers';
 
 /** How long {@link gather} collects. */
 export interface GatherOptions {
@@ -32,7 +33,8 @@ export function gather<T>(nc: NatsConnection, subject: string, options: GatherOp
       callback: (err, msg) => {
         if (err || (msg.headers?.code === 503 && msg.data.length === 0)) return finish();
         try {
-          replies.push(decodeJson(msg.data) as T);
+          // An error reply (say, an answer too large for max_payload) describes no responder.
+          if (!msg.headers?.get(ERROR_CODE_HEADER)) replies.push(decodeJson(msg.data) as T);
         } catch {
           // a responder that does not speak JSON is not one we can list
         }

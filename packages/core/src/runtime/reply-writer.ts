@@ -3,11 +3,17 @@ import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import type { Logger } from '../logging/logger';
+import { errorReplies } from './error-replies';
 import { ERROR_CODE_HEADER, ERROR_HEADER } from './wire-headers';
 
+// nats.js compares data plus headers with the server's max_payload (nc.info.max_payload) before
+// it writes anything and throws MAX_PAYLOAD_EXCEEDED synchronously, so a reply that is too large
+// is known here, at no cost on the success path, and another one can still be sent.
+
 /**
- * Sends a successful reply; a reply too large for the server becomes a `PAYLOAD_TOO_LARGE`
- * error reply. Returns the error it had to send instead, if any.
+ * Sends a successful reply; a value that cannot be encoded becomes an `INTERNAL` error reply,
+ * one too large for the server a `PAYLOAD_TOO_LARGE` one. Returns the error it had to send
+ * instead, if any.
  */
 export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | undefined {
   if (!msg.reply) return undefined;
@@ -15,28 +21,38 @@ export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | u
   try {
     data = encodeJson(value);
   } catch (err) {
-    return replyError(msg, new MeshError('INTERNAL', `The handler on "${msg.subject}" returned a value that cannot be encoded as JSON.`, undefined, { cause: err }), log);
+    return replyError(msg, new MeshError('INTERNAL', `The reply on "${msg.subject}" cannot be encoded as JSON.`, undefined, { cause: err }), log);
   }
   try {
     msg.respond(data);
   } catch (err) {
-    return replyError(msg, toMeshError(err, `Cannot send the reply on "${msg.subject}"`), log);
+    if ((err as { code?: unknown }).code !== 'MAX_PAYLOAD_EXCEEDED') return replyError(msg, toMeshError(err, `Cannot send the reply on "${msg.subject}"`), log);
+    const tooLarge = new MeshError(
+      'PAYLOAD_TOO_LARGE',
+      `The reply on "${msg.subject}" has ${data.length} bytes, more than the server's max_payload: return less data (page it, or send a reference).`,
+      { size: data.length },
+      { cause: err },
+    );
+    guarded(() => log.warn({ err: tooLarge, subject: msg.subject }, 'reply too large; sent PAYLOAD_TOO_LARGE instead'));
+    return replyError(msg, tooLarge, log);
   }
   return undefined;
 }
 
 /**
- * Sends an error reply in the NATS Service API form: `Nats-Service-Error` (message) and
- * `Nats-Service-Error-Code` (status) headers, with `{ code, message, details }` as the body.
- * Unknown errors go out as `INTERNAL` without their message or stack; those are logged here.
- * Returns the error as sent.
+ * Sends an error reply in the NATS Service API form: `Nats-Service-Error` (the message, at
+ * most `MAX_ERROR_HEADER_LENGTH` characters) and `Nats-Service-Error-Code` (status)
+ * headers, with `{ code, message, details }` as the body. A body that cannot be encoded or
+ * sent is trimmed until it can (see {@link errorReplies}), so the caller always gets an answer.
+ * Unknown errors go out as `INTERNAL` without their message or stack; those are logged here,
+ * after the reply, and a logger that throws changes nothing. Returns the error as meant.
  */
 export function replyError(msg: Msg, err: unknown, log: Logger): MeshError {
   const meshError = MeshError.is(err)
     ? err
     : toMeshError(err, `Internal error while handling "${msg.subject}"; the service log has the cause.`);
-  if (meshError.status >= 500) log.error({ err: MeshError.is(err) ? err : (err as object), subject: msg.subject }, 'request failed');
   sendError(msg, meshError, log, undefined);
+  if (meshError.status >= 500) guarded(() => log.error({ err: MeshError.is(err) ? err : (err as object), subject: msg.subject }, 'request failed'));
   return meshError;
 }
 
@@ -50,14 +66,29 @@ export function replyRefusal(msg: Msg, err: MeshError, log: Logger, extra?: read
 
 function sendError(msg: Msg, meshError: MeshError, log: Logger, extra: readonly [string, string] | undefined): void {
   if (!msg.reply) return;
-  const h = natsHeaders();
-  if (extra !== undefined) h.set(extra[0], extra[1]);
-  // Header values cannot carry line breaks.
-  h.set(ERROR_HEADER, meshError.message.replace(/[\r\n]+/g, ' '));
-  h.set(ERROR_CODE_HEADER, String(meshError.status));
+  let failure: unknown;
+  for (const reply of errorReplies(meshError)) {
+    try {
+      const h = natsHeaders();
+      if (extra !== undefined && !reply.last) h.set(extra[0], extra[1]);
+      h.set(ERROR_HEADER, reply.header);
+      h.set(ERROR_CODE_HEADER, String(reply.status));
+      msg.respond(encodeJson(reply.body), { headers: h });
+    } catch (err) {
+      failure ??= err;
+      continue;
+    }
+    if (failure !== undefined) guarded(() => log.warn({ err: failure as Error, subject: msg.subject, code: meshError.code }, 'error reply trimmed to be sent'));
+    return;
+  }
+  guarded(() => log.error({ err: failure as Error, subject: msg.subject }, 'cannot send the error reply'));
+}
+
+// A reply path must not end in a throw from a user's logger: the caller would wait in vain.
+function guarded(write: () => void): void {
   try {
-    msg.respond(encodeJson(meshError.toJSON()), { headers: h });
-  } catch (sendErr) {
-    log.error({ err: sendErr as Error, subject: msg.subject }, 'cannot send the error reply');
+    write();
+  } catch {
+    // nothing left to tell
   }
 }

@@ -1,0 +1,154 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
+import { connect, type NatsConnection } from 'nats';
+import { catchMeshError, startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import { createApp, createClient, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, Service, toSrvName, type App, type MeshClient } from '@natsmesh/core';
+import { quietLogger } from './quiet-logger';
+
+class Line {
+  @IsInt() @Min(0) qty!: number;
+  @IsString() sku!: string;
+}
+
+class Order {
+  @ValidateNested({ each: true }) @Type(() => Line) lines!: Line[];
+}
+
+const cyclic: Record<string, unknown> = { a: 1 };
+cyclic.self = cyclic;
+
+@Service('rf.orders')
+class OrdersService {
+  @Handle('place')
+  place(input: Order) {
+    return { lines: input.lines.length };
+  }
+
+  @Handle('bigint-details')
+  bigintDetails() {
+    throw new MeshError('CONFLICT', 'Order 7 changed meanwhile', { version: 10n });
+  }
+
+  @Handle('cyclic-details')
+  cyclicDetails() {
+    throw new MeshError('CONFLICT', 'Order 7 changed meanwhile', cyclic);
+  }
+
+  @Handle('huge-message')
+  hugeMessage() {
+    throw new MeshError('NOT_FOUND', `No order ${'7'.repeat(2_000_000)}`);
+  }
+
+  @Handle('huge-details')
+  hugeDetails() {
+    throw new MeshError('CONFLICT', 'Too many clashes', { blob: 'x'.repeat(2_000_000) });
+  }
+
+  @Handle('bigint-value')
+  bigintValue() {
+    return { total: 10n };
+  }
+
+  @Handle('cyclic-value')
+  cyclicValue() {
+    return cyclic;
+  }
+}
+
+describe('every request gets an answer, even when the reply cannot be sent as it is', () => {
+  let server: NatsServerHandle;
+  let app: App;
+  let client: MeshClient;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    app = await createApp({ services: [OrdersService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+    await app.start();
+    client = await createClient({ nats: { servers: server.url }, timeout: 3000 });
+    nc = await connect({ servers: server.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await client?.close();
+    await app?.stop();
+    await server?.stop();
+  });
+
+  it('answers VALIDATION_FAILED for 6000 bad array items, with the details trimmed to fit max_payload', async () => {
+    const body = JSON.stringify({ lines: Array.from({ length: 6000 }, () => ({ qty: 'x', sku: 1 })) });
+    expect(body.length).toBeGreaterThan(110_000);
+    const err = await catchMeshError(client.request('rf.orders.place', JSON.parse(body)));
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    const details = err.details as { field: string }[];
+    expect(details.length).toBeGreaterThan(0);
+    expect(details.length).toBeLessThan(12_000);
+    expect(details[0].field).toBe('lines.0.qty');
+    expect(err.message).toMatch(/^Invalid Order: /);
+    expect(err.message).toMatch(/not shown/);
+  });
+
+  it('bounds the error header and keeps the full code in the body', async () => {
+    const reply = await nc.request('rf.orders.huge-message', undefined, { timeout: 3000 });
+    expect(reply.headers?.get(ERROR_CODE_HEADER)).toBe('404');
+    expect(reply.headers!.get(ERROR_HEADER).length).toBeLessThanOrEqual(1024);
+    expect(reply.headers!.get(ERROR_HEADER)).toMatch(/^No order 777/);
+    const err = await catchMeshError(client.request('rf.orders.huge-message'));
+    expect(err.code).toBe('NOT_FOUND');
+    expect(err.message).toMatch(/^No order 777/);
+  });
+
+  it.each(['bigint-details', 'cyclic-details'])('answers a MeshError whose details cannot be encoded (%s) with its code, without the details', async (endpoint) => {
+    const err = await catchMeshError(client.request(`rf.orders.${endpoint}`));
+    expect(err).toMatchObject({ code: 'CONFLICT', status: 409, details: undefined });
+    expect(err.message).toMatch(/^Order 7 changed meanwhile/);
+  });
+
+  it('answers a MeshError whose details are too large with its code, without the details', async () => {
+    const err = await catchMeshError(client.request('rf.orders.huge-details'));
+    expect(err).toMatchObject({ code: 'CONFLICT', status: 409, details: undefined });
+    expect(err.message).toMatch(/^Too many clashes/);
+  });
+
+  it.each(['bigint-value', 'cyclic-value'])('answers INTERNAL for a return value that cannot be encoded (%s)', async (endpoint) => {
+    const err = await catchMeshError(client.request(`rf.orders.${endpoint}`));
+    expect(err).toMatchObject({ code: 'INTERNAL', status: 500 });
+  });
+});
+
+@Service('rf.catalog', { description: 'd'.repeat(9000) })
+class CatalogService {
+  @Handle('list')
+  list() {
+    return [];
+  }
+}
+
+describe('discovery replies larger than the server allows', () => {
+  let server: NatsServerHandle;
+  let app: App;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    server = await startNatsServer({ config: { max_payload: 8192 } });
+    app = await createApp({ services: [CatalogService], nats: { servers: server.url }, logger: quietLogger() });
+    await app.start();
+    nc = await connect({ servers: server.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await app?.stop();
+    await server?.stop();
+  });
+
+  it('answers $SRV.INFO with a PAYLOAD_TOO_LARGE error reply instead of staying silent', async () => {
+    const reply = await nc.request(`$SRV.INFO.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
+    expect(reply.headers?.get(ERROR_CODE_HEADER)).toBe('413');
+    expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const ping = await nc.request(`$SRV.PING.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
+    expect(ping.headers?.get(ERROR_CODE_HEADER) ?? '').toBe('');
+  });
+});
