@@ -46,8 +46,12 @@ export interface AppOptions {
   validation?: ValidatorOptions;
   /** Discovery settings, or `false` to answer no `$SRV` or natsmesh discovery requests. */
   discovery?: DiscoveryOptions | false;
-  /** Logger (a pino logger fits); default JSON lines on stderr at `NATSMESH_LOG_LEVEL` or info. */
-  logger?: Logger;
+  /**
+   * A pino logger (or any object with pino's `trace`…`fatal` methods and `child`), or `false` for
+   * no logging at all. Default: pino, JSON lines on stderr at `NATSMESH_LOG_LEVEL` or info.
+   * Anything else, `console` included, is refused with `INVALID_OPTIONS`.
+   */
+  logger?: Logger | false;
   /**
    * Largest request or event payload in bytes the app's handlers accept; a larger request is
    * answered with `PAYLOAD_TOO_LARGE` (413) before it is decoded. Default: only the server's max_payload.

@@ -128,10 +128,8 @@ export class App {
       throw err;
     }
     this.state = 'started';
-    logger.info(
-      { instanceId: this.instanceId, services: this.parts.definitions.map((d) => `${d.name}@${d.version}`), subscriptions: routes.length },
-      'natsmesh app started',
-    );
+    // instanceId is bound to the app's logger already: repeating it would write the key twice.
+    logger.info({ services: this.parts.definitions.map((d) => `${d.name}@${d.version}`), subscriptions: routes.length }, 'natsmesh app started');
   }
 
   /**
@@ -150,7 +148,7 @@ export class App {
     }
     await this.release();
     this.state = 'stopped';
-    logger.info({ instanceId: this.instanceId }, 'natsmesh app stopped');
+    logger.info('natsmesh app stopped');
   }
 
   private instanceInfo(heartbeatInterval: number): InstanceInfo {

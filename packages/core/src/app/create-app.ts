@@ -3,7 +3,7 @@ import { container as rootContainer } from 'tsyringe';
 import { MeshClient } from '../client/mesh-client';
 import { buildServices } from '../di/build-container';
 import { MeshError } from '../errors/mesh-error';
-import { createLogger } from '../logging/logger';
+import { bindNew, resolveLogger } from '../logging/app-logger';
 import type { Constructor } from '../metadata/options';
 import { planDurables } from '../durable/durable-plan';
 import { DurableRoute } from '../durable/durable-route';
@@ -53,7 +53,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   if (!/^[^\s.*>]+$/.test(instanceId)) {
     throw new MeshError('INVALID_OPTIONS', `createApp instance id "${instanceId}" is not one subject token: use letters, digits, "-" or "_" (it addresses the instance on NATS).`);
   }
-  const logger = (options.logger ?? createLogger()).child({ instanceId });
+  const logger = bindNew(resolveLogger(options.logger, 'createApp'), { instanceId });
   const resilience = options.resilience ?? {};
   const client = new MeshClient(timeout, { resilience, strategy: options.strategy, zone: instance.zone });
   if (resilience.rateLimit !== undefined) checkedRateLimit(resilience.rateLimit, 'createApp option resilience');

@@ -1,3 +1,5 @@
+import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
+
 /** A log method: pino's calling convention, `(obj, msg?)` or `(msg)`. */
 export interface LogFn {
   (obj: object, msg?: string): void;
@@ -17,49 +19,42 @@ export interface Logger {
 }
 
 /** Log levels, lowest first. */
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export type LogLevel = LevelWithSilent;
 
-const LEVELS: Readonly<Record<LogLevel, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
-const METHODS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-
-/** Where {@link createLogger} writes each JSON line. */
+/** Where {@link createLogger} writes each JSON line (without its line break). */
 export type LogSink = (line: string) => void;
 
+/** Options of {@link createLogger}. */
+export interface CreateLoggerOptions {
+  /** Lowest level written; default `NATSMESH_LOG_LEVEL`, else `info` (also for an unknown value). */
+  level?: LogLevel;
+  /** Receives each line as a string; for tests and custom outputs. */
+  sink?: LogSink;
+  /** A pino destination stream (anything with `write(line)`); default stderr, written synchronously. */
+  destination?: DestinationStream;
+  /** Fields added to every line. */
+  bindings?: Record<string, unknown>;
+}
+
+const LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
 /**
- * A small JSON-lines logger with pino's shape, used when the app is given none.
- * The level comes from `level`, else `NATSMESH_LOG_LEVEL`, else `info`.
+ * The default logger of an app: pino, writing JSON lines (`level`, `time`, `pid`, `hostname`,
+ * bindings, fields, `msg`) to stderr. pino serialises errors under `err` and never throws on
+ * what it is given (cycles, BigInts). A `sink` or `destination` takes the lines elsewhere.
  */
-export function createLogger(options: { level?: LogLevel; sink?: LogSink; bindings?: Record<string, unknown> } = {}): Logger {
-  const level = LEVELS[options.level ?? (process.env.NATSMESH_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? LEVELS.info;
-  const sink = options.sink ?? ((line: string) => process.stderr.write(line + '\n'));
-  return build(level, sink, options.bindings ?? {});
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const wanted = options.level ?? process.env.NATSMESH_LOG_LEVEL;
+  const level = wanted !== undefined && LEVELS.has(wanted) ? wanted : 'info';
+  const sink = options.sink;
+  // Synchronous by default: the line of a failure just before process.exit is not lost.
+  const destination =
+    options.destination ?? (sink === undefined ? pino.destination({ dest: 2, sync: true }) : { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) });
+  const logger = pino({ level }, destination);
+  return options.bindings === undefined ? logger : logger.child(options.bindings);
 }
 
-function build(level: number, sink: LogSink, bindings: Record<string, unknown>): Logger {
-  const noop: LogFn = () => undefined;
-  const logger = {} as Logger;
-  for (const name of METHODS) {
-    const n = LEVELS[name];
-    logger[name] =
-      n < level
-        ? noop
-        : ((objOrMsg: object | string, msg?: string) => {
-            const fields = typeof objOrMsg === 'string' ? { msg: objOrMsg } : { ...serialize(objOrMsg), msg };
-            sink(JSON.stringify({ level: n, time: Date.now(), ...bindings, ...fields }));
-          }) as LogFn;
-  }
-  logger.child = (more) => build(level, sink, { ...bindings, ...more });
-  return logger;
-}
-
-// Errors have no enumerable fields; pino serialises `err` the same way.
-function serialize(obj: object): Record<string, unknown> {
-  if (obj instanceof Error) return { err: errorFields(obj) };
-  const out: Record<string, unknown> = { ...obj };
-  if (out.err instanceof Error) out.err = errorFields(out.err);
-  return out;
-}
-
-function errorFields(err: Error): Record<string, unknown> {
-  return { type: err.name, message: err.message, stack: err.stack, code: (err as { code?: unknown }).code };
+/** A logger that writes nothing: `logger: false`. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' }, { write: () => undefined });
 }

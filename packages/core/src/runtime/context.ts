@@ -2,6 +2,7 @@ import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
 import { toMsgHdrs } from '../client/headers-init';
 import type { DurableEmitOptions, EmitAck, EmitOptions, MeshClient } from '../client/mesh-client';
 import type { RequestOptions } from '../client/request-options';
+import { bindNew } from '../logging/app-logger';
 import type { Logger } from '../logging/logger';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
@@ -58,7 +59,7 @@ export class Context {
 
   /** A logger bound to the service, endpoint and subject. */
   get log(): Logger {
-    return (this._log ??= this.host.logger.child({ service: this.service, endpoint: this.endpoint, subject: this.subject }));
+    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject }));
   }
 
   /** Publishes an event; with `{ durable: true }` through JetStream, resolving once it is stored. */

@@ -1,5 +1,7 @@
 import type { Msg, NatsError } from 'nats';
 import { EndpointStats } from '../discovery/endpoint-stats';
+import { bindNew } from '../logging/app-logger';
+import type { Logger } from '../logging/logger';
 import { MeshError } from '../errors/mesh-error';
 import { TokenBucket } from '../resilience/token-bucket';
 import type { BulkheadOptions, RateLimitOptions } from '../resilience/resilience-options';
@@ -44,6 +46,8 @@ export class EndpointRoute {
   private readonly waiting: Waiting[] = [];
   /** Counters served on `$SRV.STATS`. */
   readonly stats = new EndpointStats();
+  /** The app's logger bound to this service and endpoint, for the lines about its requests. */
+  private readonly log: Logger;
 
   constructor(
     readonly definition: EndpointDefinition,
@@ -59,6 +63,7 @@ export class EndpointRoute {
     this.subject = definition.subject;
     this.queue = definition.queue;
     this.fn = (instance as Record<string, HandlerFn>)[definition.method];
+    this.log = bindNew(host.logger, { service: serviceName, endpoint: definition.name });
     this.defaultTimeout = definition.timeout ?? appTimeout;
     this.bucket = guards?.rateLimit === undefined ? undefined : new TokenBucket(guards.rateLimit);
     this.slots = guards?.bulkhead?.concurrency ?? 0;
@@ -132,9 +137,9 @@ export class EndpointRoute {
       const ctx = new Context(this.subject, this.serviceName, this.definition.name, deadline, msg, this.host);
       let out = this.fn.call(this.instance, input, ctx);
       if (isThenable(out)) out = await out;
-      error = replyValue(msg, out, this.host.logger);
+      error = replyValue(msg, out, this.log);
     } catch (err) {
-      error = replyError(msg, err, this.host.logger);
+      error = replyError(msg, err, this.log);
     } finally {
       this.stats.record(started, error);
       this.inFlight.leave();
@@ -157,16 +162,16 @@ export class EndpointRoute {
   // Nobody waits for the answer: no reply, no handler run. Counted in $SRV.STATS (data.expired).
   private expire(lateMs: number): void {
     this.stats.expired++;
-    this.host.logger.debug({ subject: this.subject, lateMs }, 'request dropped: its deadline passed before the handler ran');
+    this.log.debug({ subject: this.subject, lateMs }, 'request dropped: its deadline passed before the handler ran');
     this.inFlight.leave();
   }
 
   private refuse(msg: Msg, err: MeshError, extra?: readonly [string, string]): void {
     this.stats.record(performance.now(), err);
-    replyRefusal(msg, err, this.host.logger, extra);
+    replyRefusal(msg, err, this.log, extra);
   }
 
   private subscriptionFailed(err: NatsError): void {
-    this.host.logger.error({ err, subject: this.subject }, 'subscription failed');
+    this.log.error({ err, subject: this.subject }, 'subscription failed');
   }
 }

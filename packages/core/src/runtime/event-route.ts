@@ -47,10 +47,14 @@ export class EventRoute {
       const out = this.fn.call(this.instance, input, ctx);
       if (isThenable(out)) await out;
     } catch (err) {
-      this.host.logger.error(
-        { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
-        'event handler failed; the subscription goes on',
-      );
+      try {
+        this.host.logger.error(
+          { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
+          'event handler failed; the subscription goes on',
+        );
+      } catch {
+        // A logger that throws must not turn a failed event into an unhandled rejection.
+      }
     } finally {
       this.inFlight.leave();
     }

@@ -1,0 +1,69 @@
+import { createLogger } from './logger';
+
+describe('createLogger', () => {
+  const saved = process.env.NATSMESH_LOG_LEVEL;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.NATSMESH_LOG_LEVEL;
+    else process.env.NATSMESH_LOG_LEVEL = saved;
+  });
+
+  const capture = (options: Parameters<typeof createLogger>[0] = {}) => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ ...options, sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    return { logger, lines };
+  };
+
+  it('writes JSON lines with level, time, msg, bindings and the fields given', () => {
+    const { logger, lines } = capture({ bindings: { app: 'desk' } });
+    logger.child({ service: 'a' }).info({ room: 3 }, 'booked');
+    expect(lines).toEqual([expect.objectContaining({ level: 30, time: expect.any(Number), app: 'desk', service: 'a', room: 3, msg: 'booked' })]);
+  });
+
+  it('serialises errors and anything with a cycle or a BigInt without throwing', () => {
+    const { logger, lines } = capture();
+    const cyclic: Record<string, unknown> = { n: 1n };
+    cyclic.self = cyclic;
+    expect(() => logger.error({ err: cyclic }, 'thrown')).not.toThrow();
+    expect(() => logger.error(cyclic, 'as fields')).not.toThrow();
+    expect(() => logger.error({ err: new TypeError('boom') }, 'error')).not.toThrow();
+    expect(lines.map((l) => l.msg)).toEqual(['thrown', 'as fields', 'error']);
+    expect(lines[0].err).toMatchObject({ self: '[Circular]' });
+    expect(lines[2].err).toMatchObject({ type: 'TypeError', message: 'boom', stack: expect.any(String) });
+  });
+
+  it('takes the level from the option, else NATSMESH_LOG_LEVEL, else info', () => {
+    process.env.NATSMESH_LOG_LEVEL = 'warn';
+    const fromEnv = capture();
+    fromEnv.logger.info('hidden');
+    fromEnv.logger.warn('shown');
+    expect(fromEnv.lines.map((l) => l.msg)).toEqual(['shown']);
+    const fromOption = capture({ level: 'debug' });
+    fromOption.logger.debug('shown');
+    expect(fromOption.lines).toHaveLength(1);
+    delete process.env.NATSMESH_LOG_LEVEL;
+    const byDefault = capture();
+    byDefault.logger.debug('hidden');
+    byDefault.logger.info('shown');
+    expect(byDefault.lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+
+  it('falls back to info for an unknown NATSMESH_LOG_LEVEL instead of throwing', () => {
+    process.env.NATSMESH_LOG_LEVEL = 'verbose';
+    const { logger, lines } = capture();
+    logger.debug('hidden');
+    logger.info('shown');
+    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+
+  it('writes nothing at level silent', () => {
+    const { logger, lines } = capture({ level: 'silent' });
+    logger.fatal('hidden');
+    expect(lines).toEqual([]);
+  });
+
+  it('writes to a pino destination stream', () => {
+    const chunks: string[] = [];
+    createLogger({ destination: { write: (s: string) => void chunks.push(s) } }).info('to a stream');
+    expect(JSON.parse(chunks.join(''))).toMatchObject({ msg: 'to a stream' });
+  });
+});
