@@ -31,6 +31,15 @@ describe('createLogger', () => {
     expect(lines[2].err).toMatchObject({ type: 'TypeError', message: 'boom', stack: expect.any(String) });
   });
 
+  it('logs an error whose fields throw when read', () => {
+    const { logger, lines } = capture();
+    const err = new Error('hostile');
+    Object.defineProperty(err, 'field', { enumerable: true, get: () => { throw new Error('getter'); } });
+    expect(() => logger.error({ err }, 'thrown')).not.toThrow();
+    expect(() => logger.error(err)).not.toThrow();
+    expect(lines.map((l) => l.err)).toEqual([expect.objectContaining({ type: 'Error', message: 'hostile' }), expect.objectContaining({ message: 'hostile' })]);
+  });
+
   it('takes the level from the option, else NATSMESH_LOG_LEVEL, else info', () => {
     process.env.NATSMESH_LOG_LEVEL = 'warn';
     const fromEnv = capture();

@@ -50,8 +50,26 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   // Synchronous by default: the line of a failure just before process.exit is not lost.
   const destination =
     options.destination ?? (sink === undefined ? pino.destination({ dest: 2, sync: true }) : { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) });
-  const logger = pino({ level }, destination);
+  const logger = pino({ level, serializers: { err: serializeError } }, destination);
   return options.bindings === undefined ? logger : logger.child(options.bindings);
+}
+
+// pino's own err serializer reads every enumerable field of the error: a getter that throws
+// would make the log call throw. Then only the fields that can be read are written.
+function serializeError(err: unknown): unknown {
+  try {
+    return pino.stdSerializers.err(err as Error);
+  } catch {
+    const read = (key: string): unknown => {
+      try {
+        const v = (err as Record<string, unknown>)[key];
+        return typeof v === 'string' ? v : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    return { type: read('name'), message: read('message'), stack: read('stack') };
+  }
 }
 
 /** A logger that writes nothing: `logger: false`. */
