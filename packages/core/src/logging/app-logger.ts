@@ -15,7 +15,8 @@ export function resolveLogger(option: unknown, where: string): Logger {
   if (option === false) return silentLogger();
   const missing = option !== null && typeof option === 'object' ? METHODS.filter((m) => typeof (option as Record<string, unknown>)[m] !== 'function') : METHODS;
   if (missing.length > 0) {
-    const what = option === console ? 'console' : option === null || typeof option !== 'object' ? String(option) : `an object without ${missing.join(', ')}`;
+    const what =
+      option === console ? 'console' : typeof option === 'string' ? `"${option}"` : option === null || typeof option !== 'object' ? String(option) : `an object without ${missing.join(', ')}`;
     throw new MeshError(
       'INVALID_OPTIONS',
       `${where} option logger is ${what}: pass a pino logger (or any object with pino's trace…fatal methods and child()), createLogger({ level }), or false to silence logging. Without the option, JSON lines go to stderr.`,
@@ -34,11 +35,21 @@ const boundKeys = new WeakMap<Logger, ReadonlySet<string>>();
 export function bindNew(logger: Logger, bindings: Record<string, unknown>): Logger {
   let bound = boundKeys.get(logger);
   if (bound === undefined) {
-    const read = (logger as { bindings?: unknown }).bindings;
-    bound = new Set(typeof read === 'function' ? Object.keys((read.call(logger) as object | undefined) ?? {}) : []);
+    bound = new Set(Object.keys(bindingsOf(logger)));
     boundKeys.set(logger, bound);
   }
   let fresh: Record<string, unknown> | undefined;
   for (const key of Object.keys(bindings)) if (!bound.has(key)) (fresh ??= {})[key] = bindings[key];
   return fresh === undefined ? logger : logger.child(fresh);
+}
+
+// pino's bindings(); a logger without it (or whose bindings() fails) binds nothing we know of.
+function bindingsOf(logger: Logger): object {
+  try {
+    const read = (logger as { bindings?: unknown }).bindings;
+    const out: unknown = typeof read === 'function' ? read.call(logger) : undefined;
+    return out !== null && typeof out === 'object' ? out : {};
+  } catch {
+    return {};
+  }
 }
