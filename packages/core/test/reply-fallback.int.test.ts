@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { connect, type NatsConnection } from 'nats';
 import { catchMeshError, startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, Service, toSrvName, type App, type MeshClient } from '@natsmesh/core';
+import { createApp, createClient, DEAD_LETTER_HEADERS, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, On, Service, toSrvName, type App, type MeshClient } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 
 class Line {
@@ -150,5 +150,42 @@ describe('discovery replies larger than the server allows', () => {
     expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     const ping = await nc.request(`$SRV.PING.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
     expect(ping.headers?.get(ERROR_CODE_HEADER) ?? '').toBe('');
+  });
+});
+
+@Service('rf.audit')
+class AuditService {
+  @On('rfdur.entry', { durable: 'rf-audit', maxDeliver: 1, deadLetter: 'rfdur.dead' })
+  onEntry() {
+    throw new MeshError('CONFLICT', `Entry clashes with ${'7'.repeat(2_000_000)}`);
+  }
+}
+
+describe('the error header of a dead letter', () => {
+  let server: NatsServerHandle;
+  let app: App;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: true });
+    app = await createApp({ services: [AuditService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+    await app.start();
+    nc = await connect({ servers: server.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await app?.stop();
+    await server?.stop();
+  });
+
+  it('is bounded like an error reply\'s, so an event whose handler throws a huge message still reaches the dead-letter subject', async () => {
+    const dead = nc.subscribe('rfdur.dead', { max: 1, timeout: 5000 });
+    nc.publish('rfdur.entry', new TextEncoder().encode('{"n":1}'));
+    for await (const m of dead) {
+      expect(m.headers?.get(DEAD_LETTER_HEADERS.code)).toBe('CONFLICT');
+      expect(m.headers!.get(DEAD_LETTER_HEADERS.error).length).toBeLessThanOrEqual(1024);
+      expect(m.headers!.get(DEAD_LETTER_HEADERS.error)).toMatch(/^Entry clashes with 777/);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * and where it came from.
  */
 export const DEAD_LETTER_HEADERS = {
-  /** The last error's message. */
+  /** The last error's message, at most 1024 characters. */
   error: 'Mesh-Dlq-Error',
   /** The last error's code, e.g. `INTERNAL` or `VALIDATION_FAILED`. */
   code: 'Mesh-Dlq-Error-Code',

@@ -3,6 +3,7 @@ import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import { Context, type ContextHost } from '../runtime/context';
 import { decodeInput } from '../runtime/decode-input';
+import { headerMessage } from '../runtime/error-replies';
 import type { InFlight } from '../runtime/in-flight';
 import { isThenable } from '../runtime/is-thenable';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
@@ -110,7 +111,7 @@ export class DurableRoute {
     const original = m.headers;
     if (original !== undefined) for (const key of original.keys()) for (const v of original.values(key)) h.append(key, v);
     const H = DEAD_LETTER_HEADERS;
-    h.set(H.error, err.message.replace(/[\r\n]+/g, ' '));
+    h.set(H.error, headerMessage(err.message));
     h.set(H.code, err.code);
     h.set(H.subject, m.subject);
     h.set(H.stream, this.plan.stream);

@@ -19,7 +19,7 @@ export interface ErrorReply {
  * details; at last a small constant `INTERNAL` reply.
  */
 export function* errorReplies(err: MeshError): Generator<ErrorReply> {
-  const header = bounded(err.message.replace(/[\r\n]+/g, ' '), MAX_ERROR_HEADER_LENGTH);
+  const header = headerMessage(err.message);
   yield { header, status: err.status, body: err.toJSON(), last: false };
   const message = bounded(err.message, MAX_ERROR_HEADER_LENGTH);
   const details = err.details;
@@ -37,6 +37,14 @@ export function* errorReplies(err: MeshError): Generator<ErrorReply> {
   }
   const fallback = 'The error reply could not be sent as it was; the service log has the cause.';
   yield { header: fallback, status: 500, body: { code: 'INTERNAL', message: fallback }, last: true };
+}
+
+/**
+ * An error message as a header value: line breaks (which headers cannot carry) become spaces,
+ * and it is cut at {@link MAX_ERROR_HEADER_LENGTH} characters.
+ */
+export function headerMessage(message: string): string {
+  return bounded(message.replace(/[\r\n]+/g, ' '), MAX_ERROR_HEADER_LENGTH);
 }
 
 function bounded(text: string, max: number): string {
