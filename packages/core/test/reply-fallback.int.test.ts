@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { connect, type NatsConnection } from 'nats';
-import { catchMeshError, startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, DEAD_LETTER_HEADERS, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, On, Service, toSrvName, type App, type MeshClient } from '@natsmesh/core';
+import { catchMeshError, startNatsServer, type NatsServerHandle, type StartNatsServerOptions } from '@natsmesh/testing';
+import { createApp, createClient, DEAD_LETTER_HEADERS, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, On, Service, toSrvName, type App, type Constructor, type MeshClient } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 
 class Line {
@@ -56,31 +56,32 @@ class OrdersService {
   }
 }
 
-describe('every request gets an answer, even when the reply cannot be sent as it is', () => {
-  let server: NatsServerHandle;
-  let app: App;
-  let client: MeshClient;
-  let nc: NatsConnection;
-
+/** One app hosting `services` on its own nats-server, a client (3 s timeout) and a raw connection. */
+function hosting(services: Constructor[], options: { server?: StartNatsServerOptions; discovery?: false } = {}) {
+  const h = {} as { server: NatsServerHandle; app: App; client: MeshClient; nc: NatsConnection };
   beforeAll(async () => {
-    server = await startNatsServer();
-    app = await createApp({ services: [OrdersService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
-    await app.start();
-    client = await createClient({ nats: { servers: server.url }, timeout: 3000 });
-    nc = await connect({ servers: server.url });
+    h.server = await startNatsServer(options.server);
+    h.app = await createApp({ services, nats: { servers: h.server.url }, logger: quietLogger(), discovery: options.discovery });
+    await h.app.start();
+    h.client = await createClient({ nats: { servers: h.server.url }, timeout: 3000 });
+    h.nc = await connect({ servers: h.server.url });
   });
-
   afterAll(async () => {
-    await nc?.close();
-    await client?.close();
-    await app?.stop();
-    await server?.stop();
+    await h.nc?.close();
+    await h.client?.close();
+    await h.app?.stop();
+    await h.server?.stop();
   });
+  return h;
+}
+
+describe('every request gets an answer, even when the reply cannot be sent as it is', () => {
+  const h = hosting([OrdersService], { discovery: false });
 
   it('answers VALIDATION_FAILED for 6000 bad array items, with the details trimmed to fit max_payload', async () => {
     const body = JSON.stringify({ lines: Array.from({ length: 6000 }, () => ({ qty: 'x', sku: 1 })) });
     expect(body.length).toBeGreaterThan(110_000);
-    const err = await catchMeshError(client.request('rf.orders.place', JSON.parse(body)));
+    const err = await catchMeshError(h.client.request('rf.orders.place', JSON.parse(body)));
     expect(err).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     const details = err.details as { field: string }[];
     expect(details.length).toBeGreaterThan(0);
@@ -91,29 +92,29 @@ describe('every request gets an answer, even when the reply cannot be sent as it
   });
 
   it('bounds the error header and keeps the full code in the body', async () => {
-    const reply = await nc.request('rf.orders.huge-message', undefined, { timeout: 3000 });
+    const reply = await h.nc.request('rf.orders.huge-message', undefined, { timeout: 3000 });
     expect(reply.headers?.get(ERROR_CODE_HEADER)).toBe('404');
     expect(reply.headers!.get(ERROR_HEADER).length).toBeLessThanOrEqual(1024);
     expect(reply.headers!.get(ERROR_HEADER)).toMatch(/^No order 777/);
-    const err = await catchMeshError(client.request('rf.orders.huge-message'));
+    const err = await catchMeshError(h.client.request('rf.orders.huge-message'));
     expect(err.code).toBe('NOT_FOUND');
     expect(err.message).toMatch(/^No order 777/);
   });
 
   it.each(['bigint-details', 'cyclic-details'])('answers a MeshError whose details cannot be encoded (%s) with its code, without the details', async (endpoint) => {
-    const err = await catchMeshError(client.request(`rf.orders.${endpoint}`));
+    const err = await catchMeshError(h.client.request(`rf.orders.${endpoint}`));
     expect(err).toMatchObject({ code: 'CONFLICT', status: 409, details: undefined });
     expect(err.message).toMatch(/^Order 7 changed meanwhile/);
   });
 
   it('answers a MeshError whose details are too large with its code, without the details', async () => {
-    const err = await catchMeshError(client.request('rf.orders.huge-details'));
+    const err = await catchMeshError(h.client.request('rf.orders.huge-details'));
     expect(err).toMatchObject({ code: 'CONFLICT', status: 409, details: undefined });
     expect(err.message).toMatch(/^Too many clashes/);
   });
 
   it.each(['bigint-value', 'cyclic-value'])('answers INTERNAL for a return value that cannot be encoded (%s)', async (endpoint) => {
-    const err = await catchMeshError(client.request(`rf.orders.${endpoint}`));
+    const err = await catchMeshError(h.client.request(`rf.orders.${endpoint}`));
     expect(err).toMatchObject({ code: 'INTERNAL', status: 500 });
   });
 });
@@ -127,28 +128,13 @@ class CatalogService {
 }
 
 describe('discovery replies larger than the server allows', () => {
-  let server: NatsServerHandle;
-  let app: App;
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    server = await startNatsServer({ config: { max_payload: 8192 } });
-    app = await createApp({ services: [CatalogService], nats: { servers: server.url }, logger: quietLogger() });
-    await app.start();
-    nc = await connect({ servers: server.url });
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await app?.stop();
-    await server?.stop();
-  });
+  const h = hosting([CatalogService], { server: { config: { max_payload: 8192 } } });
 
   it('answers $SRV.INFO with a PAYLOAD_TOO_LARGE error reply instead of staying silent', async () => {
-    const reply = await nc.request(`$SRV.INFO.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
+    const reply = await h.nc.request(`$SRV.INFO.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
     expect(reply.headers?.get(ERROR_CODE_HEADER)).toBe('413');
     expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    const ping = await nc.request(`$SRV.PING.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
+    const ping = await h.nc.request(`$SRV.PING.${toSrvName('rf.catalog')}`, undefined, { timeout: 3000 });
     expect(ping.headers?.get(ERROR_CODE_HEADER) ?? '').toBe('');
   });
 });
@@ -162,26 +148,11 @@ class AuditService {
 }
 
 describe('the error header of a dead letter', () => {
-  let server: NatsServerHandle;
-  let app: App;
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    server = await startNatsServer({ jetstream: true });
-    app = await createApp({ services: [AuditService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
-    await app.start();
-    nc = await connect({ servers: server.url });
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await app?.stop();
-    await server?.stop();
-  });
+  const h = hosting([AuditService], { server: { jetstream: true }, discovery: false });
 
   it('is bounded like an error reply\'s, so an event whose handler throws a huge message still reaches the dead-letter subject', async () => {
-    const dead = nc.subscribe('rfdur.dead', { max: 1, timeout: 5000 });
-    nc.publish('rfdur.entry', new TextEncoder().encode('{"n":1}'));
+    const dead = h.nc.subscribe('rfdur.dead', { max: 1, timeout: 5000 });
+    h.nc.publish('rfdur.entry', new TextEncoder().encode('{"n":1}'));
     for await (const m of dead) {
       expect(m.headers?.get(DEAD_LETTER_HEADERS.code)).toBe('CONFLICT');
       expect(m.headers!.get(DEAD_LETTER_HEADERS.error).length).toBeLessThanOrEqual(1024);
