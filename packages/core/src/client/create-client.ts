@@ -1,3 +1,4 @@
+import { checkClientOptions } from './check-client-options';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
@@ -20,6 +21,7 @@ export interface ClientOptions extends ClientPolicyOptions {
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `INVALID_OPTIONS` for a bad policy or strategy.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
+  checkClientOptions(options, 'createClient');
   const client = new MeshClient(options.timeout, options);
   const given = options.nats;
   if (isNatsConnection(given)) client.attach(given, false);

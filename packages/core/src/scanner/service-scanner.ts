@@ -10,6 +10,7 @@ import type {
   ServiceDefinition,
   SubscriptionDefinition,
 } from './service-definition';
+import { checkOptionalMillis } from '../options/check-millis';
 import { assertSubject } from './subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 
@@ -64,10 +65,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
   assertSubject(subject, where, false);
-  const timeout = h.options.timeout;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new MeshError('INVALID_OPTIONS', `${where} has timeout ${String(timeout)}: use a positive number of milliseconds.`);
-  }
+  const timeout = checkOptionalMillis(h.options.timeout, `${where}: option timeout`);
   return {
     name: h.endpoint,
     method: h.method,
