@@ -15,6 +15,8 @@ import { MeshRegistry, type InstanceState, type RegistryOptions } from '../disco
 import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
+import { beforeDeadline } from './before-deadline';
+import { checkMillis } from '../options/check-millis';
 import { createServiceProxy, type ServiceProxy } from './service-proxy';
 
 /** Options of one emitted event. */
@@ -59,6 +61,8 @@ export class MeshClient implements PolicyHost {
   private nc: NatsConnection | undefined;
   private requester: MuxRequester | undefined;
   private ownsConnection = false;
+  /** True once close() or app.stop() let go of the connection; calls then fail with UNAVAILABLE. */
+  private closed = false;
   private registryStarting: Promise<MeshRegistry> | undefined;
   private js: JetStreamClient | undefined;
   /** @internal Undefined until a policy is configured or a call asks for one: plain calls never look. */
@@ -66,6 +70,7 @@ export class MeshClient implements PolicyHost {
   /** True once the client has policies or a default strategy; until then no call looks further. */
   private policied = false;
   private balancing: Promise<Balancer> | undefined;
+  private balancerReady: Balancer | undefined;
   private readonly strategy: Strategy | undefined;
   private readonly zone: string | undefined;
   private readonly resilience: ClientResilienceOptions;
@@ -89,7 +94,7 @@ export class MeshClient implements PolicyHost {
 
   /** The underlying nats.js connection, for what natsmesh does not wrap. */
   get connection(): NatsConnection {
-    if (!this.nc) throw notConnected();
+    if (!this.nc) throw this.unusable();
     return this.nc;
   }
 
@@ -97,6 +102,7 @@ export class MeshClient implements PolicyHost {
   attach(nc: NatsConnection, owns: boolean): void {
     this.nc = nc;
     this.ownsConnection = owns;
+    this.closed = false;
     this.requester = new MuxRequester(nc);
     this.js = undefined;
   }
@@ -107,7 +113,7 @@ export class MeshClient implements PolicyHost {
    */
   registry(options?: RegistryOptions): Promise<MeshRegistry> {
     const nc = this.nc;
-    if (!nc) return Promise.reject(notConnected());
+    if (!nc) return Promise.reject(this.unusable());
     this.registryStarting ??= (async () => {
       const registry = new MeshRegistry(nc, options);
       // Endpoints announce whether they are idempotent: calls to them then retry by default.
@@ -128,10 +134,19 @@ export class MeshClient implements PolicyHost {
   /**
    * Resolves with the live instances of a service once there is at least one.
    *
-   * @throws MeshError `TIMEOUT` when none appears in time (default 5000 ms).
+   * The timeout also bounds the registry's first scatter-gather.
+   *
+   * @throws MeshError `TIMEOUT` when none appears in time (default 5000 ms), `INVALID_OPTIONS`
+   * for a timeout outside 1…2^31-1 ms, `UNAVAILABLE` once closed.
    */
   async waitFor(service: string, options?: { timeout?: number }): Promise<InstanceState[]> {
-    return (await this.registry()).waitFor(service, options);
+    const timeout = options?.timeout === undefined ? 5000 : checkMillis(options.timeout, 'waitFor option timeout');
+    const deadline = Date.now() + timeout;
+    const registry = await beforeDeadline(this.registry(), deadline, () => new MeshError(
+      'TIMEOUT',
+      `No instance of "${service}" appeared within ${timeout} ms (the registry was still gathering the mesh): start one, or raise the timeout.`,
+    ));
+    return registry.waitFor(service, { timeout: Math.max(1, deadline - Date.now()) });
   }
 
   /** @internal Rejects what is in flight and lets go of the connection (without closing it). */
@@ -141,20 +156,23 @@ export class MeshClient implements PolicyHost {
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
+    this.closed = this.nc !== undefined || this.closed;
     this.nc = undefined;
     this.js = undefined;
     this.balancing = undefined;
+    this.balancerReady = undefined;
   }
 
   /**
    * Sends a request and resolves with the decoded JSON reply.
    *
    * @throws MeshError the responder's code, `NO_RESPONDERS` at once when nobody listens,
-   * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject, `UNAVAILABLE` when closed.
+   * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject or header, `UNAVAILABLE` when closed,
+   * `INVALID_OPTIONS` for a timeout outside 1…2^31-1 ms or a bad retry policy or strategy. It never throws: it rejects.
    */
   request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
     const requester = this.requester;
-    if (!requester) return Promise.reject(notConnected());
+    if (!requester) return Promise.reject(this.unusable());
     if (!PUBLISH_SUBJECT.test(subject)) return Promise.reject(badSubject(subject));
     let payload: Uint8Array;
     try {
@@ -168,19 +186,31 @@ export class MeshClient implements PolicyHost {
     let timeout = this.defaultTimeout;
     let hdrs: MsgHdrs | undefined;
     if (options !== undefined) {
-      if (options.headers !== undefined) hdrs = toMsgHdrs(options.headers);
-      if (options.timeout !== undefined) {
-        timeout = Math.max(1, Math.floor(options.timeout));
-        // Only an explicit timeout travels: a handler assumes its own default otherwise.
-        hdrs = withDeadline(hdrs, timeout);
+      try {
+        if (options.headers !== undefined) hdrs = toMsgHdrs(options.headers);
+        if (options.timeout !== undefined) {
+          timeout = callTimeout(options.timeout);
+          // Only an explicit timeout travels: a handler assumes its own default otherwise.
+          hdrs = withDeadline(hdrs, timeout);
+        }
+      } catch (err) {
+        return Promise.reject(err);
       }
     }
     return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
   }
 
   private requestWithPolicies<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+    try {
+      return this.policyCall<T>(subject, data, payload, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private policyCall<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
     let timeout = this.defaultTimeout;
-    if (options?.timeout !== undefined) timeout = Math.max(1, Math.floor(options.timeout));
+    if (options?.timeout !== undefined) timeout = callTimeout(options.timeout);
     if (this.strategy !== undefined && options?.strategy === undefined) options = { ...options, strategy: this.strategy };
     if (options !== undefined && wantsPolicy(options)) {
       if (options.strategy !== undefined && !STRATEGIES.has(options.strategy)) return Promise.reject(badStrategy(options.strategy));
@@ -196,15 +226,19 @@ export class MeshClient implements PolicyHost {
   /** @internal One attempt of the policy path. */
   send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
     const requester = this.requester;
-    if (!requester) return Promise.reject(notConnected());
+    if (!requester) return Promise.reject(this.unusable());
     return requester.request(subject, payload, timeout, headers);
   }
 
-  /** @internal The balancer of client-side strategies; starts the registry on first use. */
-  balancer(): Promise<Balancer> {
+  /** @internal The balancer of client-side strategies, itself once started; starts the registry on first use. */
+  balancer(): Balancer | Promise<Balancer> {
+    if (this.balancerReady !== undefined) return this.balancerReady;
     return (this.balancing ??= (async () => {
+      const connection = this.requester;
       const balancer = new Balancer(() => this.registry(), this.zone);
       await balancer.ready();
+      // Not when close() or a restart came in between: that balancer belongs to the old connection.
+      if (this.requester === connection) this.balancerReady = balancer;
       return balancer;
     })());
   }
@@ -264,10 +298,11 @@ export class MeshClient implements PolicyHost {
   emit(subject: string, data?: unknown, options?: EmitOptions | DurableEmitOptions): void | Promise<EmitAck> {
     if (options?.durable === true) return this.emitDurable(subject, data, options);
     const nc = this.nc;
-    if (!nc) throw notConnected();
+    if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
+    const hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
     try {
-      nc.publish(subject, encodeJson(data), options?.headers === undefined ? undefined : { headers: toMsgHdrs(options.headers) });
+      nc.publish(subject, encodeJson(data), hdrs === undefined ? undefined : { headers: hdrs });
     } catch (err) {
       throw toMeshError(err, `Cannot emit on "${subject}": ${(err as Error).message}`);
     }
@@ -275,8 +310,10 @@ export class MeshClient implements PolicyHost {
 
   private async emitDurable(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck> {
     const nc = this.nc;
-    if (!nc) throw notConnected();
+    if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
+    const timeout = options.timeout === undefined ? this.defaultTimeout : checkMillis(options.timeout, 'emit option timeout');
+    const headers = options.headers === undefined ? undefined : toMsgHdrs(options.headers);
     const id = options.id ?? nuid.next();
     let payload: Uint8Array;
     try {
@@ -288,8 +325,8 @@ export class MeshClient implements PolicyHost {
     try {
       const ack = await this.js.publish(subject, payload, {
         msgID: id,
-        headers: options.headers === undefined ? undefined : toMsgHdrs(options.headers),
-        timeout: options.timeout ?? this.defaultTimeout,
+        headers,
+        timeout,
       });
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, id };
     } catch (err) {
@@ -329,7 +366,7 @@ export class MeshClient implements PolicyHost {
    * events emitted before are on their way to every subscriber.
    */
   async flush(): Promise<void> {
-    if (!this.nc) throw notConnected();
+    if (!this.nc) throw this.unusable();
     await this.nc.flush();
   }
 
@@ -340,10 +377,17 @@ export class MeshClient implements PolicyHost {
     this.detach();
     if (nc && owns && !nc.isClosed()) await nc.drain();
   }
+
+  /** Why a call cannot go out: never connected, or closed. */
+  private unusable(): MeshError {
+    if (this.closed) return new MeshError('UNAVAILABLE', 'The client is closed (client.close() or app.stop() ended it): make a new client, or a new app.');
+    return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
+  }
 }
 
-function notConnected(): MeshError {
-  return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
+/** A per-call timeout, checked: 1…2^31-1 ms, whole ms. */
+function callTimeout(timeout: number): number {
+  return Math.max(1, Math.floor(checkMillis(timeout, 'request option timeout')));
 }
 
 function badStrategy(strategy: string): MeshError {
