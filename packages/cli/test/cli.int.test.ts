@@ -5,20 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { runCli, type CliIo } from '@natsmesh/cli';
 import type { App } from '@natsmesh/core';
+import { natsmesh } from './run-natsmesh';
 import { createHotelApp } from '../../../examples/hotel/src/hotel-app';
 import { createLogger } from '@natsmesh/core';
 import { ReceivedEvents } from '../../../examples/hotel/src/subscribers/received-events';
-
-/** Runs natsmesh in-process and returns what it printed. */
-async function natsmesh(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 
 describe('natsmesh CLI against the hotel app', () => {
   let server: NatsServerHandle;
