@@ -84,7 +84,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 function connectFrom(values: Record<string, unknown>): Promise<MeshClient> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const timeout = str('timeout');
-  if (timeout !== undefined && !(Number(timeout) > 0)) throw new UsageError(`--timeout "${timeout}" is not a positive number of milliseconds.`);
+  if (timeout !== undefined && !(Number(timeout) > 0 && Number(timeout) <= 2 ** 31 - 1)) {
+    throw new UsageError(`--timeout "${timeout}" is not a number of milliseconds from 1 to 2147483647.`);
+  }
   return createClient({
     nats: {
       servers: str('server') ?? (process.env.NATS_URL || 'nats://127.0.0.1:4222'),

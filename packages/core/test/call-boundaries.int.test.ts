@@ -209,6 +209,13 @@ describe('call boundaries', () => {
       expect((await catchMeshError(call!)).code).toBe('BAD_REQUEST');
     });
 
+    it('null options are no options, and a retry that is not an object rejects with INVALID_OPTIONS', async () => {
+      await expect(app.client.request('cb.back.echo', 1, null as never)).resolves.toBe(1);
+      const err = await catchMeshError(app.client.request('cb.back.echo', 1, { retry: true as never }));
+      expect(err.code).toBe('INVALID_OPTIONS');
+      expect(err.message).toContain('retry');
+    });
+
     it('per-call retry with a bad factor rejects with INVALID_OPTIONS', async () => {
       const err = await catchMeshError(app.client.request('cb.back.echo', 1, { retry: { factor: -1 } }));
       expect(err.code).toBe('INVALID_OPTIONS');

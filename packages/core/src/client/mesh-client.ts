@@ -173,6 +173,7 @@ export class MeshClient implements PolicyHost {
   request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
     const requester = this.requester;
     if (!requester) return Promise.reject(this.unusable());
+    if (options === null) options = undefined;
     if (!PUBLISH_SUBJECT.test(subject)) return Promise.reject(badSubject(subject));
     let payload: Uint8Array;
     try {

@@ -25,6 +25,7 @@ const compiled = new WeakMap<RetryOptions, RetryPolicy>();
  * @throws MeshError `INVALID_OPTIONS` for a bad number, or a code that must never retry.
  */
 export function compileRetry(options: RetryOptions, where: string): RetryPolicy {
+  if (typeof options !== 'object' || options === null) throw invalid(where, `it is ${String(options)}: use { attempts, initialDelay, … }, or false for none`);
   let policy = compiled.get(options);
   if (policy) return policy;
   const attempts = options.attempts ?? 3;

@@ -80,7 +80,8 @@ export class Context {
    *
    * @throws MeshError as `client.request` does; `TIMEOUT` at once when the deadline has passed. It never throws: it rejects.
    */
-  request<T = unknown>(subject: string, data?: unknown, options: RequestOptions = {}): Promise<T> {
+  request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
+    options ??= {};
     if (this.deadline <= Date.now()) {
       return Promise.reject(new MeshError('TIMEOUT', `"${subject}" was not called: the deadline of the request on "${this.subject}" had passed.`));
     }

@@ -35,3 +35,11 @@ describe('natsmesh CLI and credentials', () => {
     expect(out + err).not.toContain('s3cret-pw');
   });
 });
+
+describe('natsmesh CLI options', () => {
+  it('a --timeout no timer can hold is a usage mistake naming the range', async () => {
+    const { code, err } = await natsmesh('ls', '--timeout', '2147483648', '--server', 'nats://127.0.0.1:1');
+    expect(code).toBe(2);
+    expect(err).toContain('2147483647');
+  });
+});
