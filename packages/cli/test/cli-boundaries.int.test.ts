@@ -3,11 +3,9 @@ import { natsmesh } from './run-natsmesh';
 
 describe('natsmesh CLI and credentials', () => {
   let server: NatsServerHandle;
-  let port: string;
 
   beforeAll(async () => {
     server = await startNatsServer({ config: { authorization: { user: 'ann', password: 'right-one' } } });
-    port = new URL(server.url).port;
   });
 
   afterAll(async () => {
@@ -15,14 +13,14 @@ describe('natsmesh CLI and credentials', () => {
   });
 
   it('a wrong password in --server is reported as an authorization failure, without the password', async () => {
-    const { code, out, err } = await natsmesh('ls', '--server', `nats://ann:wrong-secret@127.0.0.1:${port}`);
+    const { code, out, err } = await natsmesh('ls', '--server', `nats://ann:wrong-secret@127.0.0.1:${server.port}`);
     expect(code).toBe(1);
     expect(err).toMatch(/^UNAUTHORIZED: /);
     expect(out + err).not.toContain('wrong-secret');
   });
 
   it('a wrong --password is reported as an authorization failure, without the password', async () => {
-    const { code, out, err } = await natsmesh('ls', '--server', `nats://127.0.0.1:${port}`, '--user', 'ann', '--password', 'wrong-secret');
+    const { code, out, err } = await natsmesh('ls', '--server', `nats://127.0.0.1:${server.port}`, '--user', 'ann', '--password', 'wrong-secret');
     expect(code).toBe(1);
     expect(err).toMatch(/authori[sz]ation/i);
     expect(out + err).not.toContain('wrong-secret');

@@ -69,11 +69,9 @@ describe('after stop or close', () => {
 
 describe('connection errors', () => {
   let server: NatsServerHandle;
-  let port: string;
 
   beforeAll(async () => {
     server = await startNatsServer({ config: { authorization: { user: 'ann', password: 'right-one' } } });
-    port = new URL(server.url).port;
   });
 
   afterAll(async () => {
@@ -81,18 +79,18 @@ describe('connection errors', () => {
   });
 
   it('an authorization failure says so, without the password', async () => {
-    const err = await catchMeshError(createClient({ nats: { servers: `nats://ann:wrong-secret@127.0.0.1:${port}` } }));
+    const err = await catchMeshError(createClient({ nats: { servers: `nats://ann:wrong-secret@127.0.0.1:${server.port}` } }));
     expect(err.code).toBe('UNAUTHORIZED');
     expect(err.message).toMatch(/authori[sz]ation/i);
     expect(err.message).not.toMatch(/start a nats-server/i);
     expect(err.message).not.toContain('wrong-secret');
-    expect(err.message).toContain(`127.0.0.1:${port}`);
+    expect(err.message).toContain(`127.0.0.1:${server.port}`);
   });
 
   it('an authorization failure of app.start() with user/pass options says so', async () => {
     const app = await createApp({
       services: [ClosedService],
-      nats: { servers: `nats://127.0.0.1:${port}`, user: 'ann', pass: 'wrong-secret' },
+      nats: { servers: `nats://127.0.0.1:${server.port}`, user: 'ann', pass: 'wrong-secret' },
       logger: quietLogger(),
       discovery: false,
     });
@@ -102,7 +100,7 @@ describe('connection errors', () => {
   });
 
   it('the right credentials connect', async () => {
-    const client = await createClient({ nats: { servers: `nats://ann:right-one@127.0.0.1:${port}` } });
+    const client = await createClient({ nats: { servers: `nats://ann:right-one@127.0.0.1:${server.port}` } });
     await client.close();
   });
 
