@@ -216,6 +216,12 @@ describe('call boundaries', () => {
       expect(err.message).toContain('retry');
     });
 
+    it('a durable emit id that is not a non-empty string rejects with INVALID_OPTIONS', async () => {
+      const err = await catchMeshError(app.client.emit('cb.unstored', {}, { durable: true, id: 7 as never }));
+      expect(err.code).toBe('INVALID_OPTIONS');
+      expect(err.message).toContain('id');
+    });
+
     it('per-call retry with a bad factor rejects with INVALID_OPTIONS', async () => {
       const err = await catchMeshError(app.client.request('cb.back.echo', 1, { retry: { factor: -1 } }));
       expect(err.code).toBe('INVALID_OPTIONS');

@@ -39,6 +39,7 @@ describe('createApp checks every option at the boundary', () => {
     ['a zero throttle rate', { resilience: { throttle: { rate: 0 } } }, 'throttle'],
     ['a retry attempts of 0', { resilience: { retry: { attempts: 0 } } }, 'attempts'],
     ['an unknown strategy', { strategy: 'random' as never }, 'strategy'],
+    ['services that are not a list', { services: Svc as never }, 'services'],
   ])('%s → INVALID_OPTIONS naming the option', async (_what, options, name) => {
     const err = await errorOf(createApp({ services: [Svc], logger, ...options }));
     expect(err.code).toBe('INVALID_OPTIONS');

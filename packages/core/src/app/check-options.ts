@@ -22,6 +22,9 @@ const WHERE = 'createApp';
  */
 export function checkAppOptions(options: AppOptions): CheckedAppOptions {
   if (typeof options !== 'object' || options === null) throw new MeshError('INVALID_OPTIONS', `${WHERE} options are ${describeValue(options)}: pass an object.`);
+  if (options.services !== undefined && !Array.isArray(options.services)) {
+    throw new MeshError('INVALID_OPTIONS', `${WHERE} option services is ${describeValue(options.services)}: use a list of @Service classes.`);
+  }
   const timeout = options.timeout === undefined ? 5000 : checkMillis(options.timeout, `${WHERE} option timeout`);
   const drainTimeout = options.drainTimeout === undefined ? 10_000 : checkMillis(options.drainTimeout, `${WHERE} option drainTimeout`);
   const maxPayload = options.maxPayload === undefined ? undefined : checkNumber(options.maxPayload, `${WHERE} option maxPayload (bytes)`, 1, Number.MAX_SAFE_INTEGER, true);

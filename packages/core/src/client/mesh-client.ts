@@ -16,7 +16,7 @@ import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
 import { beforeDeadline } from './before-deadline';
-import { checkMillis } from '../options/check-millis';
+import { checkMillis, describeValue } from '../options/check-millis';
 import { createServiceProxy, type ServiceProxy } from './service-proxy';
 
 /** Options of one emitted event. */
@@ -315,6 +315,9 @@ export class MeshClient implements PolicyHost {
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
     const timeout = options.timeout === undefined ? this.defaultTimeout : checkMillis(options.timeout, 'emit option timeout');
     const headers = options.headers === undefined ? undefined : toMsgHdrs(options.headers);
+    if (options.id !== undefined && !(typeof options.id === 'string' && options.id.length > 0)) {
+      throw new MeshError('INVALID_OPTIONS', `emit option id is ${describeValue(options.id)}: use a non-empty string (it becomes Nats-Msg-Id).`);
+    }
     const id = options.id ?? nuid.next();
     let payload: Uint8Array;
     try {
