@@ -4,6 +4,7 @@ import type { DurableEmitOptions, EmitAck, EmitOptions, MeshClient } from '../cl
 import type { RequestOptions } from '../client/request-options';
 import { MeshError } from '../errors/mesh-error';
 import type { Logger } from '../logging/logger';
+import { MAX_TIMER_MS } from '../options/check-millis';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
@@ -57,7 +58,9 @@ export class Context {
     if (this._signal !== undefined) return this._signal;
     const remaining = this.remaining;
     // AbortSignal.timeout(0) only aborts on a later tick: a handler that reads the signal after its deadline must see it aborted.
-    return (this._signal = remaining > 0 ? AbortSignal.timeout(remaining) : AbortSignal.abort(new DOMException('The deadline of the request passed.', 'TimeoutError')));
+    // A timer holds at most 2^31-1 ms (a durable handler's ackWait, say, could be longer): capped, never aborted at once.
+    if (remaining > 0) return (this._signal = AbortSignal.timeout(remaining < MAX_TIMER_MS ? remaining : MAX_TIMER_MS));
+    return (this._signal = AbortSignal.abort(new DOMException('The deadline of the request passed.', 'TimeoutError')));
   }
 
   /** A logger bound to the service, endpoint and subject. */
