@@ -269,6 +269,12 @@ describe('client options are checked at the boundary', () => {
     expect(err.message).toContain('2147483647');
   });
 
+  it('createClient rejects servers that are not URLs with INVALID_OPTIONS', async () => {
+    const err = await catchMeshError(createClient({ nats: { servers: 4222 as never } }));
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toContain('nats.servers');
+  });
+
   it('createClient rejects a bad breaker, budget or throttle', async () => {
     for (const resilience of [{ breaker: { failureRatio: 2 } }, { budget: { ratio: -1 } }, { throttle: { rate: 0 } }]) {
       const err = await catchMeshError(createClient({ resilience, nats: { servers: 'nats://127.0.0.1:1' } }));

@@ -35,11 +35,15 @@ const AUTH_FAILURES: ReadonlySet<string> = new Set(['AUTHORIZATION_VIOLATION', '
  * no message natsmesh writes shows a password or token.
  *
  * @throws MeshError `UNAUTHORIZED` when the server refuses the credentials, `UNAVAILABLE` when no
- * server answers, `INVALID_OPTIONS` for an unreadable creds file.
+ * server answers, `INVALID_OPTIONS` for servers that are not URLs or an unreadable creds file.
  */
 export async function connectNats(options: NatsConnectOptions = {}, name?: string): Promise<NatsConnection> {
   const { credsFile, nkeySeed, ...rest } = options;
-  const { servers, credentials } = splitUrlCredentials(rest.servers ?? defaultServers());
+  const given = rest.servers ?? defaultServers();
+  if (typeof given !== 'string' && !(Array.isArray(given) && given.every((s) => typeof s === 'string'))) {
+    throw new MeshError('INVALID_OPTIONS', `nats.servers is ${typeof given}: use a URL such as "nats://127.0.0.1:4222", or a list of them.`);
+  }
+  const { servers, credentials } = splitUrlCredentials(given);
   const opts: ConnectionOptions = { name, maxReconnectAttempts: -1, ...rest, servers };
   if (credsFile) {
     try {
