@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { nuid, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
+import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import { Balancer } from '../balancing/balancer';
 import { STRATEGIES, type BalanceOptions, type Strategy } from '../balancing/strategy';
 import { encodeJson } from '../codec/json-codec';
@@ -10,45 +10,17 @@ import type { ClientResilienceOptions, RetryOptions } from '../resilience/resili
 import { CallPolicies, type EndpointPolicy } from './call-policies';
 import { requestWithPolicy, type PolicyHost } from './policy-request';
 import { wantsPolicy, withDeadline, type ClientPolicyOptions, type RequestOptions } from './request-options';
-import { toMsgHdrs, type HeadersInit } from './headers-init';
+import { toMsgHdrs } from './headers-init';
 import { MeshRegistry, type InstanceState, type RegistryOptions } from '../discovery/mesh-registry';
 import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
 import { beforeDeadline } from './before-deadline';
-import { checkMillis, describeValue } from '../options/check-millis';
+import { checkMillis } from '../options/check-millis';
+import { publishDurable, type DurableEmitOptions, type EmitAck, type EmitOptions } from './durable-emit';
 import { createServiceProxy, type ServiceProxy } from './service-proxy';
 
-/** Options of one emitted event. */
-export interface EmitOptions {
-  headers?: HeadersInit;
-  /** `false` or absent: plain NATS publish, at most once. */
-  durable?: false;
-}
-
-/** Options of an event published through JetStream (`emit(subject, data, { durable: true })`). */
-export interface DurableEmitOptions {
-  /** Store the event in the JetStream stream that covers the subject; resolves with its ack. */
-  durable: true;
-  /**
-   * Message id (`Nats-Msg-Id`): a second event with the same id within the stream's duplicate
-   * window is dropped. Default a fresh NUID, so give one to make retries safe.
-   */
-  id?: string;
-  headers?: HeadersInit;
-  /** Milliseconds to wait for the stream's ack; default the client's timeout. */
-  timeout?: number;
-}
-
-/** The stream's ack of a durable event. */
-export interface EmitAck {
-  readonly stream: string;
-  readonly seq: number;
-  /** True when the stream already had an event with this id and dropped this one. */
-  readonly duplicate: boolean;
-  /** The `Nats-Msg-Id` sent. */
-  readonly id: string;
-}
+export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
 // A subject a message can be published to: tokens without white space or wildcards.
 const PUBLISH_SUBJECT = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
@@ -313,37 +285,8 @@ export class MeshClient implements PolicyHost {
     const nc = this.nc;
     if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
-    const timeout = options.timeout === undefined ? this.defaultTimeout : checkMillis(options.timeout, 'emit option timeout');
-    const headers = options.headers === undefined ? undefined : toMsgHdrs(options.headers);
-    if (options.id !== undefined && !(typeof options.id === 'string' && options.id.length > 0)) {
-      throw new MeshError('INVALID_OPTIONS', `emit option id is ${describeValue(options.id)}: use a non-empty string (it becomes Nats-Msg-Id).`);
-    }
-    const id = options.id ?? nuid.next();
-    let payload: Uint8Array;
-    try {
-      payload = encodeJson(data);
-    } catch (err) {
-      throw new MeshError('BAD_REQUEST', `Cannot encode the event for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err });
-    }
     this.js ??= nc.jetstream();
-    try {
-      const ack = await this.js.publish(subject, payload, {
-        msgID: id,
-        headers,
-        timeout,
-      });
-      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, id };
-    } catch (err) {
-      if ((err as { code?: unknown }).code === '503') {
-        throw new MeshError(
-          'JETSTREAM_UNAVAILABLE',
-          `No JetStream stream stores "${subject}" (or JetStream is off): start the app with the durable @On first (it creates the stream), or create a stream over the subject.`,
-          undefined,
-          { cause: err },
-        );
-      }
-      throw toMeshError(err, `Cannot emit the durable event on "${subject}": ${(err as Error).message}`);
-    }
+    return publishDurable(this.js, subject, data, options, this.defaultTimeout);
   }
 
   /**
