@@ -2,7 +2,6 @@ import { MeshError } from '../errors/mesh-error';
 import { metadataRegistry, type ClassRecord, type EventRecord, type HandlerRecord } from '../metadata/metadata-registry';
 import { classChain } from '../metadata/class-chain';
 import type { Constructor } from '../metadata/options';
-import { isUserClass } from './user-class';
 import type {
   DependencyDefinition,
   DurableOnOptions,
@@ -12,6 +11,8 @@ import type {
 } from './service-definition';
 import { assertSubject } from './subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
+import { checkDescription, checkServiceOptions } from './service-options-check';
+import { isUserClass } from './user-class';
 
 /**
  * Turns a `@Service` class into its immutable definition. Handlers and subscriptions
@@ -28,9 +29,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   const cls = target.name;
   assertSubject(own.name, `@Service on ${cls}`, false);
   const options = own.options;
-  if (options.version !== undefined && !/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(options.version)) {
-    throw new MeshError('INVALID_OPTIONS', `@Service('${own.name}') on ${cls} has version "${options.version}": use semver such as "1.2.0".`);
-  }
+  checkServiceOptions(`@Service('${own.name}') on ${cls}`, options);
   const queue = options.queue ?? own.name;
   const records = classChain(target).map((c) => metadataRegistry.get(c)).filter((r): r is ClassRecord => r !== undefined);
 
@@ -64,6 +63,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
   assertSubject(subject, where, false);
+  checkDescription(where, h.options.description);
   const timeout = h.options.timeout;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new MeshError('INVALID_OPTIONS', `${where} has timeout ${String(timeout)}: use a positive number of milliseconds.`);
