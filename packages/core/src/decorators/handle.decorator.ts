@@ -1,4 +1,4 @@
-import { firstParamType } from '../metadata/design-types';
+import { firstParamType, hasUntypedParams } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, HandleOptions } from '../metadata/options';
 
@@ -19,6 +19,7 @@ export function Handle(endpoint: string, options: HandleOptions = {}): MethodDec
       endpoint,
       options: { ...options },
       inputType: firstParamType(prototype, method),
+      untyped: hasUntypedParams(prototype, method),
     });
   };
 }

@@ -1,4 +1,4 @@
-import { firstParamType } from '../metadata/design-types';
+import { firstParamType, hasUntypedParams } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, OnOptions } from '../metadata/options';
 
@@ -18,6 +18,7 @@ export function On(pattern: string, options: OnOptions = {}): MethodDecorator {
       pattern,
       options: { ...options },
       inputType: firstParamType(prototype, method),
+      untyped: hasUntypedParams(prototype, method),
     });
   };
 }

@@ -12,7 +12,7 @@ import type {
 import { assertSubject } from './subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 import { checkDescription, checkServiceOptions } from './service-options-check';
-import { isUserClass } from './user-class';
+import { inputClassOf } from './input-type';
 
 /**
  * Turns a `@Service` class into its immutable definition. Handlers and subscriptions
@@ -74,7 +74,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
     subject,
     queue: h.options.queue ?? queue,
     timeout,
-    input: h.options.input ?? (isUserClass(h.inputType) ? h.inputType : undefined),
+    input: inputClassOf(where, { explicit: h.options.input, designType: h.inputType, untyped: h.untyped }),
     output: h.options.output,
     description: h.options.description,
     idempotent: h.options.idempotent,
@@ -85,7 +85,8 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
 }
 
 function subscriptionOf(service: string, queue: string, cls: string, e: EventRecord): SubscriptionDefinition {
-  assertSubject(e.pattern, `@On('${e.pattern}') on ${cls}.${e.method}`, true);
+  const where = `@On('${e.pattern}') on ${cls}.${e.method}`;
+  assertSubject(e.pattern, where, true);
   const q = e.options.queue;
   return {
     method: e.method,
@@ -93,7 +94,7 @@ function subscriptionOf(service: string, queue: string, cls: string, e: EventRec
     queue: q === true ? queue : typeof q === 'string' && q.length > 0 ? q : undefined,
     durable: e.options.durable,
     durableOptions: e.options.durable === undefined ? undefined : durableOptionsOf(e),
-    input: e.options.input ?? (isUserClass(e.inputType) ? e.inputType : undefined),
+    input: inputClassOf(where, { explicit: e.options.input, designType: e.inputType, untyped: e.untyped }),
     description: e.options.description,
   };
 }
