@@ -19,5 +19,5 @@ export function firstParamType(prototype: object, method: string | symbol): unkn
  */
 export function hasUntypedParams(prototype: object, method: string | symbol): boolean {
   const fn = (prototype as Record<string | symbol, unknown>)[method];
-  return typeof fn === 'function' && fn.length > 0 && !Reflect.hasMetadata('design:paramtypes', prototype, method);
+  return typeof fn === 'function' && fn.length > 0 && !Reflect.hasOwnMetadata('design:paramtypes', prototype, method);
 }

@@ -73,6 +73,25 @@ describe('handlers compiled without decorator metadata', () => {
     expect(scanService(raw).subscriptions[0].input).toBeUndefined();
   });
 
+  it('fail for an override decorated without metadata, even when the base method had some', () => {
+    @Service('nometa.base')
+    class Base {
+      @Handle('save')
+      save(input: SaveBooking) {
+        return input;
+      }
+    }
+    class Override extends Base {
+      override save(input: SaveBooking) {
+        return input;
+      }
+    }
+    Handle('save')(Override.prototype, 'save', Object.getOwnPropertyDescriptor(Override.prototype, 'save')!);
+    Service('nometa.override')(Override);
+    expect(scanService(Base).endpoints[0].input).toBe(SaveBooking);
+    expect(() => scanService(Override)).toThrow(invalid(/@Handle\('save'\) on Override\.save .*"emitDecoratorMetadata": true/));
+  });
+
   it('pass when the handler takes no parameter', () => {
     const cls = withoutMetadata('NoArgs', (p, m, d) => Handle('ping')(p, m, d), function () {
       return 'pong';
