@@ -52,6 +52,7 @@ export { gather } from './discovery/gather';
 export type { GatherOptions } from './discovery/gather';
 export {
   toSrvName,
+  toSrvId,
   UP_SUBJECT,
   DOWN_SUBJECT,
   HEARTBEAT_SUBJECT,

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { renderTable } from '../output/table';
 import { runServiceQuery } from '../service-query';
-import { fetchInfo } from '../srv-discovery';
+import { fetchInfo, instanceOf } from '../srv-discovery';
 
 /** `natsmesh info <service>`: endpoints, input types and instances of one service. */
 export const infoCommand: Command = {
@@ -29,7 +29,7 @@ export const infoCommand: Command = {
         '',
         renderTable(
           ['instance', 'version', 'zone', 'host'],
-          infos.map((i) => [i.id, i.version, i.metadata?.zone ?? '-', i.metadata?.host ?? '-']),
+          infos.map((i) => [instanceOf(i), i.version, i.metadata?.zone ?? '-', i.metadata?.host ?? '-']),
         ),
       ].join('\n');
     }),

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-error';
 import { renderTable } from '../output/table';
-import { fetchInfo, serviceNameOf } from '../srv-discovery';
+import { fetchInfo, instanceOf, serviceNameOf } from '../srv-discovery';
 
 /** One service of the mesh, with all its live instances. */
 interface ServiceRow {
@@ -25,7 +25,7 @@ export const lsCommand: Command = {
       const name = serviceNameOf(info);
       const row = rows.get(name) ?? { service: name, versions: [], instances: [], endpoints: [] };
       if (!row.versions.includes(info.version)) row.versions.push(info.version);
-      row.instances.push({ id: info.id, zone: info.metadata?.zone, host: info.metadata?.host, version: info.version });
+      row.instances.push({ id: instanceOf(info), zone: info.metadata?.zone, host: info.metadata?.host, version: info.version });
       for (const e of info.endpoints ?? []) {
         if (!row.endpoints.some((x) => x.subject === e.subject)) row.endpoints.push({ name: e.name, subject: e.subject, queue: e.queue_group });
       }

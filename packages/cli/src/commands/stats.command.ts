@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { renderTable } from '../output/table';
 import { runServiceQuery } from '../service-query';
-import { fetchStats } from '../srv-discovery';
+import { fetchStats, instanceOf } from '../srv-discovery';
 
 /** `natsmesh stats <service>`: request counts, errors and timings per instance and endpoint. */
 export const statsCommand: Command = {
@@ -16,7 +16,7 @@ export const statsCommand: Command = {
         ['instance', 'endpoint', 'requests', 'errors', 'avg ms', 'last error'],
         stats.flatMap((s) =>
           (s.endpoints ?? []).map((e) => [
-            s.id,
+            instanceOf(s),
             e.name,
             String(e.num_requests),
             String(e.num_errors),

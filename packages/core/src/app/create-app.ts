@@ -18,6 +18,7 @@ import { describeService } from './describe';
 import type { AppOptions } from './app-options';
 import { loadServices } from './load-services';
 import { checkAppOptions } from './check-options';
+import { checkSrvNames } from '../discovery/srv-names';
 
 /**
  * Builds an app: finds the services, checks their definitions, builds them through
@@ -38,6 +39,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }
   const definitions = [...classes].map(scanService);
   checkUnique(definitions);
+  if (options.discovery !== false) checkSrvNames(definitions);
   const durablePlan = planDurables(
     definitions.flatMap((d) => d.subscriptions.filter((s) => s.durable !== undefined).map((s) => ({ definition: s, where: `@On('${s.pattern}') on ${d.target.name}.${s.method}` }))),
     options.jetstream,

@@ -1,5 +1,5 @@
 import { ownerOfInstanceMethod } from './instance-method';
-import { firstParamType } from '../metadata/design-types';
+import { firstParamType, hasUntypedParams } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, HandleOptions } from '../metadata/options';
 
@@ -21,6 +21,7 @@ export function Handle(endpoint: string, options: HandleOptions = {}): MethodDec
       endpoint,
       options: { ...options },
       inputType: firstParamType(prototype, method),
+      untyped: hasUntypedParams(prototype, method),
     });
   };
 }

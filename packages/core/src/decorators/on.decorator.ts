@@ -1,5 +1,5 @@
 import { ownerOfInstanceMethod } from './instance-method';
-import { firstParamType } from '../metadata/design-types';
+import { firstParamType, hasUntypedParams } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, OnOptions } from '../metadata/options';
 
@@ -20,6 +20,7 @@ export function On(pattern: string, options: OnOptions = {}): MethodDecorator {
       pattern,
       options: { ...options },
       inputType: firstParamType(prototype, method),
+      untyped: hasUntypedParams(prototype, method),
     });
   };
 }
