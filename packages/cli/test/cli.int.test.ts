@@ -203,4 +203,15 @@ describe('natsmesh CLI against the hotel app', () => {
       stderr: expect.stringMatching(/^NOT_FOUND \(404\)/),
     });
   });
+
+  it('under plain node, says to document the compiled .js when given TypeScript sources', async () => {
+    const bin = join(__dirname, '../bin/natsmesh.js');
+    const run = (...argv: string[]) => promisify(execFile)(process.execPath, [bin, 'docs', ...argv, '--json', '--out', tmpdir()]);
+    for (const source of [['--scan', 'examples/hotel/src/**/*.service.ts'], ['--module', 'examples/hotel/src/services.ts']]) {
+      const failed = await run(...source).catch((err: { code: number; stderr: string }) => err);
+      expect(failed).toMatchObject({ code: 1 });
+      const { error } = JSON.parse((failed as { stderr: string }).stderr) as { error: { code: string; message: string } };
+      expect(error).toMatchObject({ code: 'LOAD_FAILED', message: expect.stringMatching(/is TypeScript source, which node cannot load.*the compiled \.js/) });
+    }
+  });
 });
