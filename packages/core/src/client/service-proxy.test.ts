@@ -18,6 +18,12 @@ class OrderService {
     return 0;
   }
 
+  @Handle('cancel')
+  cancel(input: { id: number }, ctx: Pick<Context, 'log'>): boolean {
+    ctx.log.info({ id: input.id }, 'cancelled');
+    return true;
+  }
+
   @On('shop.stock.changed')
   onStock(_event: { sku: string }, _ctx: Context): void {}
 
@@ -33,6 +39,7 @@ async function typeChecks(client: MeshClient): Promise<void> {
   const orders = client.service(OrderService);
   const placed: { id: number } = await orders.place({ sku: 'a' }, { timeout: 100 });
   const counted: number = await orders.count();
+  const cancelled: boolean = await orders.cancel({ id: 1 });
   // @ts-expect-error the input type comes from the handler
   await orders.place({ sku: 1 });
   // @ts-expect-error format takes two inputs: it is no handler, so the proxy has no such method
@@ -50,7 +57,7 @@ async function typeChecks(client: MeshClient): Promise<void> {
   const loose = client.service<any>('shop.orders');
   const anything: number = await loose.place({ sku: 'a' });
   await loose.whatever(1, { timeout: 10 });
-  void [placed, counted, anything];
+  void [placed, counted, cancelled, anything];
 }
 
 describe('createServiceProxy', () => {

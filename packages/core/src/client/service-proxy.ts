@@ -3,28 +3,29 @@ import type { Context } from '../runtime/context';
 import type { MeshClient } from './mesh-client';
 import type { RequestOptions } from './request-options';
 
-/**
- * Parameter lists a handler can have: none, an input, or an input and the `Context`.
- * Checked on the parameter tuple (not by function assignability, which TypeScript checks
- * bivariantly for methods).
- */
-type HandlerParams = [] | [input?: unknown] | [input: unknown, ctx?: Context];
-
 /** The methods of `T` shaped like a handler, `(input?, ctx?: Context) => reply`. */
 export type HandlerKeys<T> = {
-  [K in keyof T]: T[K] extends (...args: infer P) => unknown ? (P extends HandlerParams ? K : never) : never;
+  [K in keyof T]: T[K] extends (...args: infer P) => unknown ? (IsHandlerParams<P> extends true ? K : never) : never;
 }[keyof T];
+
+/**
+ * None, an input, or an input and a parameter that accepts a `Context` (a narrower view of it
+ * such as `Pick<Context, 'log'>` too). Checked on the parameter tuple, not by function
+ * assignability, which TypeScript checks bivariantly for methods.
+ */
+type IsHandlerParams<P> = P extends [] | [unknown?] ? true : P extends [unknown, unknown?] ? (Context extends P[1] ? true : false) : false;
 
 /**
  * The callable endpoints of a service type: each method shaped like a handler,
  * `(input?, ctx?: Context) => reply`, becomes `(input, options?) => Promise<reply>`.
  *
- * Types cannot see decorators, so the shape is what decides: a method that takes two
- * inputs, or a second parameter that is not a `Context`, is no handler and is left out.
- * An `@On` handler has the shape of an endpoint; to leave it out, name the endpoints
- * (`client.service<typeof BookingService, 'save' | 'get'>(BookingService)`). At run time
- * the proxy has exactly the `@Handle` methods either way. `ServiceProxy<any>` takes any
- * endpoint name and any input.
+ * Types cannot see decorators, so the shape decides: a method with more parameters, or
+ * whose second parameter does not accept a `Context`, is no handler and is left out (as are
+ * `private` methods, which `keyof` does not list). An `@On` handler has the shape of an
+ * endpoint; for an exact type, name the endpoints
+ * (`client.service<typeof BookingService, 'save' | 'get'>(BookingService)`), which the
+ * compiler checks against the handler-shaped methods. At run time the proxy has exactly the
+ * `@Handle` methods either way. `ServiceProxy<any>` takes any endpoint name and any input.
  */
 export type ServiceProxy<T> = unknown extends T
   ? { readonly [endpoint: string]: (input?: any, options?: RequestOptions) => Promise<any> }
