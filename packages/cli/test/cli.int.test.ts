@@ -127,8 +127,8 @@ describe('natsmesh CLI against the hotel app', () => {
       const r = await natsmesh(...argv, '--json');
       return { code: r.code, out: r.out === '' ? undefined : JSON.parse(r.out), err: r.err === '' ? undefined : JSON.parse(r.err) };
     };
-    expect(await json('info', 'hotel.booking', ...s)).toMatchObject({ code: 0, out: [expect.objectContaining({ id: 'hotel-1', endpoints: expect.any(Array) })] });
-    expect(await json('stats', 'hotel.booking', ...s)).toMatchObject({ code: 0, out: [expect.objectContaining({ id: 'hotel-1', endpoints: expect.any(Array) })] });
+    expect(await json('info', 'hotel.booking', ...s)).toMatchObject({ code: 0, out: [expect.objectContaining({ version: '1.0.0', endpoints: expect.any(Array) })] });
+    expect(await json('stats', 'hotel.booking', ...s)).toMatchObject({ code: 0, out: [expect.objectContaining({ version: '1.0.0', endpoints: expect.any(Array) })] });
     expect(await json('call', 'hotel.rooms.list', ...s)).toMatchObject({ code: 0, out: expect.any(Array) });
     expect(await json('emit', 'app.cli.info', '{"message":"json"}', ...s)).toEqual({ code: 0, out: { emitted: 'app.cli.info' }, err: undefined });
     const dir = mkdtempSync(join(tmpdir(), 'natsmesh-docs-'));
