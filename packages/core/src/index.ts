@@ -42,7 +42,7 @@ export type { Strategy, BalanceOptions, HashKeySource } from './balancing/strate
 export type { JetStreamOptions, StreamOptions } from './durable/stream-options';
 export { DEAD_LETTER_HEADERS } from './durable/dead-letter-headers';
 export type { HeadersInit } from './client/headers-init';
-export type { ServiceProxy } from './client/service-proxy';
+export type { HandlerKeys, ServiceProxy } from './client/service-proxy';
 export type { NatsConnectOptions, NatsInput } from './client/nats-connection';
 
 export { MeshRegistry } from './discovery/mesh-registry';

@@ -10,6 +10,7 @@ export const infoCommand: Command = {
   usage: 'natsmesh info <service> [--json]',
   help: 'Asks the instances of one service ($SRV.INFO.<name>).\n\nExample:\n  natsmesh info hotel.booking',
   options: {},
+  maxArgs: 1,
   run: (ctx) =>
     runServiceQuery(ctx, 'info', fetchInfo, (service, infos) => {
       const first = infos[0];

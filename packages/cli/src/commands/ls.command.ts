@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-error';
+import { printResult } from '../output/cli-output';
 import { renderTable } from '../output/table';
 import { fetchInfo, instanceOf, serviceNameOf } from '../srv-discovery';
 
@@ -18,7 +19,8 @@ export const lsCommand: Command = {
   usage: 'natsmesh ls [--json]',
   help: 'Asks every service instance ($SRV.INFO), natsmesh or any NATS micro service, and groups the replies by service.\n\nExample:\n  natsmesh ls --server nats://127.0.0.1:4222',
   options: {},
-  async run({ values, io, connect }) {
+  maxArgs: 0,
+  async run({ io, json, connect }) {
     const client = await connect();
     const rows = new Map<string, ServiceRow>();
     for (const info of await fetchInfo(client)) {
@@ -32,16 +34,10 @@ export const lsCommand: Command = {
       rows.set(name, row);
     }
     const list = [...rows.values()];
-    if (values.json) {
-      io.out(JSON.stringify(list, null, 2));
-      return EXIT.OK;
-    }
-    if (list.length === 0) {
-      io.out('No services answered on $SRV.INFO.');
-      return EXIT.OK;
-    }
-    io.out(
-      renderTable(
+    printResult(io, json, list, () =>
+      list.length === 0
+        ? 'No services answered on $SRV.INFO.'
+        : renderTable(
         ['service', 'version', 'instances', 'zones', 'endpoints'],
         list.map((r) => [
           r.service,
@@ -49,8 +45,8 @@ export const lsCommand: Command = {
           String(r.instances.length),
           [...new Set(r.instances.map((i) => i.zone ?? '-'))].join(', '),
           r.endpoints.map((e) => e.name).join(', '),
-        ]),
-      ),
+          ]),
+        ),
     );
     return EXIT.OK;
   },

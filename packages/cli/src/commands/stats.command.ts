@@ -10,6 +10,7 @@ export const statsCommand: Command = {
   usage: 'natsmesh stats <service> [--json]',
   help: 'Asks the instances of one service ($SRV.STATS.<name>). Times include asynchronous work.\n\nExample:\n  natsmesh stats hotel.booking',
   options: {},
+  maxArgs: 1,
   run: (ctx) =>
     runServiceQuery(ctx, 'stats', fetchStats, (_service, stats) =>
       renderTable(

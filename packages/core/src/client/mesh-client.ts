@@ -18,7 +18,7 @@ import { MuxRequester } from './mux-requester';
 import { beforeDeadline } from './before-deadline';
 import { checkMillis } from '../options/check-millis';
 import { publishDurable, type DurableEmitOptions, type EmitAck, type EmitOptions } from './durable-emit';
-import { createServiceProxy, type ServiceProxy } from './service-proxy';
+import { createServiceProxy, type HandlerKeys, type ServiceProxy } from './service-proxy';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -293,12 +293,17 @@ export class MeshClient implements PolicyHost {
    * A typed proxy of a service. Given a name, property names are endpoint names:
    * `client.service<BookingApi>('hotel.booking').save(input)` requests `hotel.booking.save`.
    * Given the service class, its methods map to their `@Handle` subjects, whatever the
-   * endpoint names: `client.service(BookingService).save(input)`.
+   * endpoint names: `client.service(BookingService).save(input)`. The type has the methods
+   * shaped like handlers ({@link ServiceProxy}); name the endpoints to leave `@On` handlers
+   * out: `client.service<typeof BookingService, 'save' | 'get'>(BookingService)`.
    *
    * @throws MeshError `NOT_A_SERVICE` when given a class without `@Service`.
    */
   service<T extends object>(name: string, balance?: BalanceOptions): ServiceProxy<T>;
-  service<C extends Constructor<object>>(target: C, balance?: BalanceOptions): ServiceProxy<InstanceType<C>>;
+  service<C extends Constructor<object>, K extends HandlerKeys<InstanceType<C>> = HandlerKeys<InstanceType<C>>>(
+    target: C,
+    balance?: BalanceOptions,
+  ): ServiceProxy<Pick<InstanceType<C>, K>>;
   service(nameOrClass: string | Constructor<object>, balance?: BalanceOptions): ServiceProxy<object> {
     if (balance?.strategy !== undefined && !STRATEGIES.has(balance.strategy)) throw badStrategy(balance.strategy);
     if (typeof nameOrClass === 'string') return createServiceProxy(this, (endpoint) => `${nameOrClass}.${endpoint}`, balance);
