@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
 import { createApp, On, Service, type App } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
+import { until } from './until';
 
 const handled: string[] = [];
 let stopOnFirst: (() => Promise<void>) | undefined;
@@ -14,14 +15,6 @@ class HaltService {
   onSave(evt: { id: string }) {
     handled.push(evt.id);
     if (stopOnFirst !== undefined && stopping === undefined) stopping = stopOnFirst();
-  }
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

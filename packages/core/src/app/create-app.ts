@@ -43,9 +43,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }
   const definitions = [...classes].map(scanService);
   checkUnique(definitions);
+  const endpointSubjects = definitions.flatMap((d) => d.endpoints.map((e) => ({ subject: e.subject, where: `@Handle('${e.name}') on ${d.target.name}.${e.method}` })));
   const durablePlan = planDurables(
     definitions.flatMap((d) => d.subscriptions.filter((s) => s.durable !== undefined).map((s) => ({ definition: s, where: `@On('${s.pattern}') on ${d.target.name}.${s.method}` }))),
     options.jetstream,
+    endpointSubjects,
   );
 
   const instance = typeof options.instance === 'string' ? { id: options.instance } : (options.instance ?? {});
@@ -113,7 +115,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     drainTimeout,
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
     durables:
-      durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain },
+      durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain, endpoints: endpointSubjects },
   });
 }
 
