@@ -26,7 +26,7 @@ const RESERVED: readonly RequestSubject[] = [
  */
 export function assertNoRequestSubjects(stream: string, subjects: readonly string[], endpoints: readonly RequestSubject[], fix: string): void {
   for (const s of subjects) {
-    for (const r of [...endpoints, ...RESERVED]) {
+    for (const r of [...endpoints, ...RESERVED.filter(() => capturesReserved(s))]) {
       if (subjectsOverlap(s, r.subject)) {
         throw new MeshError(
           'INVALID_OPTIONS',
@@ -36,6 +36,13 @@ export function assertNoRequestSubjects(stream: string, subjects: readonly strin
       }
     }
   }
+}
+
+// The reserved subjects continue with random or fixed tokens (an inbox NUID, PING/INFO/STATS):
+// a pattern that starts with `*` reaches them only when every later token is a wildcard too.
+function capturesReserved(subject: string): boolean {
+  const [first, ...rest] = subject.split('.');
+  return first !== '*' || rest.every((t) => t === '*' || t === '>');
 }
 
 /** The subjects without those another one covers, in first-seen order. */
