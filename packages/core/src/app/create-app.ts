@@ -12,6 +12,7 @@ import { EventRoute } from '../runtime/event-route';
 import { InFlight } from '../runtime/in-flight';
 import type { ServiceDefinition } from '../scanner/service-definition';
 import { scanService } from '../scanner/service-scanner';
+import { assignQueueGroups } from '../scanner/queue-groups';
 import { compileDtoValidator, type DtoValidator } from '../validation/dto-validator';
 import { App } from './app';
 import { describeService } from './describe';
@@ -41,8 +42,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   if (classes.size === 0) {
     throw new MeshError('INVALID_OPTIONS', 'createApp found no service: pass services: [MyService] or scan: "dist/**/*.service.js".');
   }
-  const definitions = [...classes].map(scanService);
-  checkUnique(definitions);
+  const scanned = [...classes].map(scanService);
+  checkUnique(scanned);
+  const definitions = assignQueueGroups(scanned);
   const endpointSubjects = definitions.flatMap((d) => d.endpoints.map((e) => ({ subject: e.subject, where: `@Handle('${e.name}') on ${d.target.name}.${e.method}` })));
   const durablePlan = planDurables(
     definitions.flatMap((d) => d.subscriptions.filter((s) => s.durable !== undefined).map((s) => ({ definition: s, where: `@On('${s.pattern}') on ${d.target.name}.${s.method}` }))),
