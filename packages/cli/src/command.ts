@@ -9,6 +9,8 @@ export interface CommandContext {
   /** Parsed options, global and the command's own. */
   readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
   readonly io: CliIo;
+  /** `--json` was given: print results and failures as JSON (see `printResult`, `printFailure`). */
+  readonly json: boolean;
   /** Connects with the global options; the runner closes the client afterwards. */
   connect(): Promise<MeshClient>;
 }
@@ -23,6 +25,8 @@ export interface Command {
   /** Longer help with examples. */
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** How many positional arguments it takes at most; more is a usage mistake. */
+  readonly maxArgs: number;
   /** Runs the command; resolves with the exit code. */
   run(ctx: CommandContext): Promise<number>;
 }

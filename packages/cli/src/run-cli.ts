@@ -9,6 +9,7 @@ import { infoCommand } from './commands/info.command';
 import { lsCommand } from './commands/ls.command';
 import { statsCommand } from './commands/stats.command';
 import { processIo, type CliIo } from './output/cli-io';
+import { failureOf, printFailure, printResult } from './output/cli-output';
 
 /** Every subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, callCommand, emitCommand, docsCommand];
@@ -30,26 +31,32 @@ const GLOBAL_HELP = `Options:
       --user <name>     user name; --password <secret>
       --token <token>   auth token
       --timeout <ms>    request timeout (default 5000)
-      --json            print JSON instead of a table
+      --json            print results as JSON on stdout and failures as JSON on stderr
   -h, --help            help for natsmesh or one command`;
 
 /**
  * Runs `natsmesh` with `argv` (without node and the script); resolves with the exit code:
- * 0 done, 1 the request or lookup failed, 2 a usage mistake.
+ * 0 done, 1 the request or lookup failed, 2 a usage mistake (unknown command or option,
+ * missing or extra argument, bad option value). With `--json` anywhere, every result is JSON
+ * on stdout and every failure one JSON line `{ "error": { code, message, … } }` on stderr.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const json = argv.includes('--json');
+  // `natsmesh --json ls` reads as `natsmesh ls --json`.
+  const [name, ...rest] = argv[0] === '--json' ? [...argv.slice(1), '--json'] : argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(mainHelp());
+    printResult(io, json, { usage: 'natsmesh <command> [arguments] [options]', commands: COMMANDS.map(({ name: n, summary, usage }) => ({ name: n, summary, usage })) }, mainHelp);
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (name === '--version') {
-    io.out(require('../package.json').version as string);
+    const version = require('../package.json').version as string;
+    printResult(io, json, { version }, () => version);
     return EXIT.OK;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`Unknown command "${name}". Run natsmesh --help for the list.`);
+    const message = `Unknown command "${name}". Run natsmesh --help for the list.`;
+    printFailure(io, json, { code: 'USAGE', message }, message);
     return EXIT.USAGE;
   }
   let client: MeshClient | undefined;
@@ -61,21 +68,22 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       strict: true,
     });
     if (values.help) {
-      io.out(`Usage: ${command.usage}\n\n${command.help}\n\n${GLOBAL_HELP}`);
+      const { usage, help } = command;
+      printResult(io, json, { command: command.name, usage, help }, () => `Usage: ${usage}\n\n${help}\n\n${GLOBAL_HELP}`);
       return EXIT.OK;
     }
+    if (positionals.length > command.maxArgs) throw tooManyArguments(command, positionals);
     const connect = async () => (client ??= await connectFrom(values));
-    return await command.run({ args: positionals, values, io, connect });
+    return await command.run({ args: positionals, values, io, json, connect });
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${(err as Error).message}\nUsage: ${command.usage}  (natsmesh ${command.name} --help)`);
+    const failure = failureOf(err, command.usage);
+    if (failure.code === 'USAGE') {
+      printFailure(io, json, failure, `${failure.message}\nUsage: ${command.usage}  (natsmesh ${command.name} --help)`);
       return EXIT.USAGE;
     }
-    if (MeshError.is(err)) {
-      io.err(`${err.code}: ${err.message}`);
-      return EXIT.FAILED;
-    }
-    throw err;
+    if (!MeshError.is(err) && !json) throw err;
+    printFailure(io, json, failure, `${failure.code}: ${failure.message}`);
+    return EXIT.FAILED;
   } finally {
     await client?.close();
   }
@@ -84,7 +92,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 function connectFrom(values: Record<string, unknown>): Promise<MeshClient> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const timeout = str('timeout');
-  if (timeout !== undefined && !(Number(timeout) > 0)) throw new UsageError(`--timeout "${timeout}" is not a positive number of milliseconds.`);
+  if (timeout !== undefined && !isTimeout(Number(timeout))) {
+    throw new UsageError(`--timeout "${timeout}" is not a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`);
+  }
   return createClient({
     nats: {
       servers: str('server') ?? (process.env.NATS_URL || 'nats://127.0.0.1:4222'),
@@ -97,6 +107,18 @@ function connectFrom(values: Record<string, unknown>): Promise<MeshClient> {
     },
     timeout: timeout === undefined ? undefined : Number(timeout),
   });
+}
+
+// The longest delay a Node.js timer takes (2^31 - 1 ms, about 24.8 days).
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+function isTimeout(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= 1 && ms <= MAX_TIMEOUT_MS;
+}
+
+function tooManyArguments(command: Command, positionals: readonly string[]): UsageError {
+  const takes = command.maxArgs === 0 ? 'takes no arguments' : `takes at most ${command.maxArgs} argument(s)`;
+  return new UsageError(`${command.name} ${takes}, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}.`);
 }
 
 function mainHelp(): string {

@@ -1,5 +1,6 @@
 import { EXIT, UsageError } from './cli-error';
 import type { CommandContext } from './command';
+import { printFailure, printResult } from './output/cli-output';
 import type { MeshClient } from '@natsmesh/core';
 
 /**
@@ -15,12 +16,11 @@ export async function runServiceQuery<T>(
   const [service] = ctx.args;
   if (!service) throw new UsageError(`${command} needs a service name, e.g. natsmesh ${command} hotel.booking`);
   const replies = await fetch(await ctx.connect(), service);
-  if (ctx.values.json) {
-    ctx.io.out(JSON.stringify(replies, null, 2));
-  } else if (replies.length > 0) {
-    ctx.io.out(render(service, replies));
-  } else {
-    ctx.io.err(`No instance of "${service}" answered: check the name with natsmesh ls.`);
+  if (replies.length === 0) {
+    const message = `No instance of "${service}" answered: check the name with natsmesh ls.`;
+    printFailure(ctx.io, ctx.json, { code: 'NOT_FOUND', message }, message);
+    return EXIT.FAILED;
   }
-  return replies.length === 0 ? EXIT.FAILED : EXIT.OK;
+  printResult(ctx.io, ctx.json, replies, () => render(service, replies));
+  return EXIT.OK;
 }

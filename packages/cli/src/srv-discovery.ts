@@ -6,6 +6,14 @@ export function serviceNameOf(r: { name: string; metadata?: Record<string, strin
   return r.metadata?.['natsmesh.service'] ?? r.name;
 }
 
+/**
+ * The instance a Service API response comes from: the natsmesh app id (metadata `natsmesh.instance`;
+ * each service of an app has its own `$SRV` id derived from it), else the `$SRV` id.
+ */
+export function instanceOf(r: { id: string; metadata?: Record<string, string> | null }): string {
+  return r.metadata?.['natsmesh.instance'] ?? r.id;
+}
+
 /** `$SRV.INFO` replies of every instance, or of those of one service. */
 export function fetchInfo(client: MeshClient, service?: string): Promise<ServiceInfo[]> {
   return fetchVerb<ServiceInfo>(client, 'INFO', service);

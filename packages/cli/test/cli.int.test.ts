@@ -5,20 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { runCli, type CliIo } from '@natsmesh/cli';
 import type { App } from '@natsmesh/core';
+import { natsmesh } from './run-natsmesh';
 import { createHotelApp } from '../../../examples/hotel/src/hotel-app';
 import { createLogger } from '@natsmesh/core';
 import { ReceivedEvents } from '../../../examples/hotel/src/subscribers/received-events';
-
-/** Runs natsmesh in-process and returns what it printed. */
-async function natsmesh(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 
 describe('natsmesh CLI against the hotel app', () => {
   let server: NatsServerHandle;
@@ -122,6 +113,66 @@ describe('natsmesh CLI against the hotel app', () => {
     }
   });
 
+  it('--json prints JSON on stdout for every command, and every error as JSON on stderr', async () => {
+    const json = async (...argv: string[]) => {
+      const r = await natsmesh(...argv, '--json');
+      return { code: r.code, out: r.out === '' ? undefined : JSON.parse(r.out), err: r.err === '' ? undefined : JSON.parse(r.err) };
+    };
+    expect(await json('info', 'hotel.booking', ...s)).toMatchObject({ code: 0, out: [expect.objectContaining({ version: '1.0.0', endpoints: expect.any(Array) })] });
+    expect(await json('stats', 'hotel.booking', ...s)).toMatchObject({ code: 0, out: [expect.objectContaining({ version: '1.0.0', endpoints: expect.any(Array) })] });
+    expect(await json('call', 'hotel.rooms.list', ...s)).toMatchObject({ code: 0, out: expect.any(Array) });
+    expect(await json('emit', 'app.cli.info', '{"message":"json"}', ...s)).toEqual({ code: 0, out: { emitted: 'app.cli.info' }, err: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'natsmesh-docs-'));
+    try {
+      expect(await json('docs', '--scan', 'examples/hotel/dist/**/*.service.js', '--format', 'json', '--out', dir)).toEqual({
+        code: 0,
+        out: { services: 6, files: [expect.stringMatching(/services\.json$/)] },
+        err: undefined,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await json('--version')).toMatchObject({ code: 0, out: { version: expect.any(String) } });
+    expect(await json('ls', '--help')).toMatchObject({ code: 0, out: { command: 'ls', usage: expect.stringMatching(/^natsmesh ls/) } });
+
+    expect(await json('call', 'hotel.booking.save', '{"guest":"","room":0,"nights":2}', ...s)).toEqual({
+      code: 1,
+      out: undefined,
+      err: { error: expect.objectContaining({ code: 'VALIDATION_FAILED', status: 400, details: expect.any(Array) }) },
+    });
+    expect(await json('call', 'hotel.nothing', ...s)).toMatchObject({ code: 1, err: { error: { code: 'NO_RESPONDERS', status: 503 } } });
+    expect(await json('info', 'hotel.nobody', ...s)).toMatchObject({ code: 1, err: { error: { code: 'NOT_FOUND', message: expect.stringMatching(/No instance of "hotel.nobody"/) } } });
+    expect(await json('ls', '--server', 'nats://127.0.0.1:1')).toMatchObject({ code: 1, err: { error: { code: 'UNAVAILABLE' } } });
+    expect(await json('docs', '--scan', 'nothing/*.js')).toMatchObject({ code: 1, err: { error: { code: expect.any(String), message: expect.any(String) } } });
+    expect(await json('frobnicate')).toMatchObject({ code: 2, err: { error: { code: 'USAGE', message: expect.stringMatching(/Unknown command "frobnicate"/) } } });
+    expect(await json('call', 'x', '{bad', ...s)).toMatchObject({ code: 2, err: { error: { code: 'USAGE', usage: expect.stringMatching(/^natsmesh call/) } } });
+  });
+
+  it('exits 2 on every usage mistake: unknown option, missing or extra argument, bad option value', async () => {
+    const mistakes = [
+      ['ls', '--bogus'],
+      ['info'],
+      ['stats'],
+      ['call'],
+      ['emit'],
+      ['ls', 'extra'],
+      ['info', 'hotel.booking', 'extra'],
+      ['call', 'hotel.rooms.list', '{}', 'extra'],
+      ['ls', '--timeout', 'soon'],
+      ['ls', '--timeout', '0'],
+      ['ls', '--timeout', '1.5'],
+      ['ls', '--timeout', '99999999999'],
+      ['call', 'x', '--header', 'novalue'],
+      ['ls', '--server'],
+      ['docs', '--live', '--format', 'pdf'],
+    ];
+    for (const argv of mistakes) {
+      const { code, err } = await natsmesh(...argv, ...s);
+      expect({ argv, code }).toEqual({ argv, code: 2 });
+      expect(err).toMatch(/Usage: natsmesh /);
+    }
+  });
+
   it('has --help on every command', async () => {
     const main = await natsmesh('--help');
     for (const cmd of ['ls', 'info', 'stats', 'call', 'emit', 'docs']) {
@@ -142,5 +193,16 @@ describe('natsmesh CLI against the hotel app', () => {
       code: 1,
       stderr: expect.stringMatching(/^NOT_FOUND \(404\)/),
     });
+  });
+
+  it('under plain node, says to document the compiled .js when given TypeScript sources', async () => {
+    const bin = join(__dirname, '../bin/natsmesh.js');
+    const run = (...argv: string[]) => promisify(execFile)(process.execPath, [bin, 'docs', ...argv, '--json', '--out', tmpdir()]);
+    for (const source of [['--scan', 'examples/hotel/src/**/*.service.ts'], ['--module', 'examples/hotel/src/services.ts']]) {
+      const failed = await run(...source).catch((err: { code: number; stderr: string }) => err);
+      expect(failed).toMatchObject({ code: 1 });
+      const { error } = JSON.parse((failed as { stderr: string }).stderr) as { error: { code: string; message: string } };
+      expect(error).toMatchObject({ code: 'LOAD_FAILED', message: expect.stringMatching(/is TypeScript source, which node cannot load.*the compiled \.js/) });
+    }
   });
 });

@@ -42,7 +42,7 @@ export type { Strategy, BalanceOptions, HashKeySource } from './balancing/strate
 export type { JetStreamOptions, StreamOptions } from './durable/stream-options';
 export { DEAD_LETTER_HEADERS } from './durable/dead-letter-headers';
 export type { HeadersInit } from './client/headers-init';
-export type { ServiceProxy } from './client/service-proxy';
+export type { HandlerKeys, ServiceProxy } from './client/service-proxy';
 export type { NatsConnectOptions, NatsInput } from './client/nats-connection';
 
 export { MeshRegistry } from './discovery/mesh-registry';
@@ -52,6 +52,7 @@ export { gather } from './discovery/gather';
 export type { GatherOptions } from './discovery/gather';
 export {
   toSrvName,
+  toSrvId,
   UP_SUBJECT,
   DOWN_SUBJECT,
   HEARTBEAT_SUBJECT,

@@ -57,7 +57,10 @@ async function servicesOf(spec: string, cwd: string): Promise<Constructor[]> {
     const path = existsSync(local) ? local : require.resolve(spec, { paths: [cwd] });
     mod = (await import(path)) as Record<string, unknown>;
   } catch (err) {
-    throw getDocsErrorFromUnknown('LOAD_FAILED', `loadDescriptions could not import ${spec} from ${cwd}; build first (tsc -b) or fix the path`, err);
+    const fix = /\.[cm]?ts$/.test(spec)
+      ? 'it is TypeScript source, which node cannot load: build first (tsc -b) and pass the compiled .js (e.g. dist/services.js), or run under a TypeScript loader'
+      : 'build first (tsc -b) or fix the path';
+    throw getDocsErrorFromUnknown('LOAD_FAILED', `loadDescriptions could not import ${spec} from ${cwd}; ${fix}`, err);
   }
   const candidates = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is Constructor => typeof v === 'function');
   return candidates.filter(isService);

@@ -36,6 +36,18 @@ describe('toHtml', () => {
     expect(html).toContain('<svg class="graph"');
   });
 
+  it('counts in the singular for one and the plural for any other number', () => {
+    const one = svc('x', {
+      endpoints: [{ name: 'get', subject: 'x.get', queue: 'x' } as never],
+      emits: [{ subject: 'x.done' }],
+      subscriptions: [{ pattern: 'x.done', method: 'on' }],
+    });
+    const html = toHtml([one]);
+    expect(html).toContain('1 service · 1 endpoint · 1 event · 1 subscription<');
+    expect(html).toContain('<span class="counts">1 endpoint · 1 subscription · 1 event</span>');
+    expect(toHtml([svc('a'), svc('b')])).toContain('2 services · 0 endpoints · 0 events · 0 subscriptions<');
+  });
+
   it('leaves the graph out when no service publishes or subscribes', () => {
     expect(toHtml([svc('x')])).not.toContain('<svg class="graph"');
   });

@@ -1,6 +1,7 @@
 import { MeshError } from '@natsmesh/core';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
+import { failureOf, printFailure, printResult } from '../output/cli-output';
 import { parseHeaders, parseJsonArgument } from '../json-argument';
 
 /** `natsmesh call <subject> [json]`: one request, its reply or its error. */
@@ -17,7 +18,8 @@ export const callCommand: Command = {
     '  natsmesh call hotel.rooms.list --timeout 500',
   ].join('\n'),
   options: { header: { type: 'string', multiple: true } },
-  async run({ args, values, io, connect }) {
+  maxArgs: 2,
+  async run({ args, values, io, json, connect }) {
     const [subject, body] = args;
     if (!subject) throw new UsageError('call needs a subject, e.g. natsmesh call hotel.rooms.list');
     const data = parseJsonArgument(body);
@@ -25,23 +27,28 @@ export const callCommand: Command = {
     const client = await connect();
     try {
       const reply = await client.request(subject, data, { headers, timeout: timeoutOf(values.timeout) });
-      io.out(reply === undefined ? '(empty reply)' : JSON.stringify(reply, null, 2));
+      printResult(io, json, reply, () => (reply === undefined ? '(empty reply)' : JSON.stringify(reply, null, 2)));
       return EXIT.OK;
     } catch (err) {
       if (!MeshError.is(err)) throw err;
-      io.err(`${err.code} (${err.status}): ${err.message}`);
-      if (Array.isArray(err.details)) {
-        for (const d of err.details as { field?: string; constraints?: Record<string, string> }[]) {
-          if (d.field && d.constraints) io.err(`  ${d.field}: ${Object.values(d.constraints).join('; ')}`);
-          else io.err(`  ${JSON.stringify(d)}`);
-        }
-      } else if (err.details !== undefined) {
-        io.err(`  ${JSON.stringify(err.details)}`);
-      }
+      printFailure(io, json, failureOf(err), errorText(err));
       return EXIT.FAILED;
     }
   },
 };
+
+/** The code, status and message, then one line per field error or the details. */
+function errorText(err: MeshError): string {
+  const lines = [`${err.code} (${err.status}): ${err.message}`];
+  if (Array.isArray(err.details)) {
+    for (const d of err.details as { field?: string; constraints?: Record<string, string> }[]) {
+      lines.push(d.field && d.constraints ? `  ${d.field}: ${Object.values(d.constraints).join('; ')}` : `  ${JSON.stringify(d)}`);
+    }
+  } else if (err.details !== undefined) {
+    lines.push(`  ${JSON.stringify(err.details)}`);
+  }
+  return lines.join('\n');
+}
 
 function timeoutOf(value: unknown): number | undefined {
   return typeof value === 'string' ? Number(value) : undefined;

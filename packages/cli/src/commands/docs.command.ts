@@ -3,6 +3,7 @@ import { DISCOVER_SUBJECT, gather, type InstanceInfo, type ServiceDescription } 
 import { DOCS_FORMATS, DocsError, loadDescriptions, writeDocs, type DocsFormat } from '@natsmesh/docs';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
+import { failureOf, printFailure, printResult } from '../output/cli-output';
 
 /** `natsmesh docs`: AsyncAPI, Markdown, HTML and JSON docs, from compiled code or from the live mesh. */
 export const docsCommand: Command = {
@@ -25,7 +26,8 @@ export const docsCommand: Command = {
     out: { type: 'string' },
     title: { type: 'string' },
   },
-  async run({ values, io, connect }) {
+  maxArgs: 0,
+  async run({ values, io, json, connect }) {
     const scan = values.scan as string[] | undefined;
     const modules = values.module as string[] | undefined;
     const live = values.live === true;
@@ -41,7 +43,8 @@ export const docsCommand: Command = {
         const instances = await gather<InstanceInfo>(client.connection, DISCOVER_SUBJECT, { maxWait: 2000, quiet: 200 });
         descriptions = instances.flatMap((i) => (Array.isArray(i?.services) ? i.services : []));
         if (descriptions.length === 0) {
-          io.err('No natsmesh instance answered on the mesh: start one, or check --server.');
+          const message = 'No natsmesh instance answered on the mesh: start one, or check --server.';
+          printFailure(io, json, { code: 'NO_RESPONDERS', message }, message);
           return EXIT.FAILED;
         }
       } else {
@@ -54,12 +57,13 @@ export const docsCommand: Command = {
         formats: formats as DocsFormat[],
         title: typeof values.title === 'string' ? values.title : undefined,
       });
-      io.out(`Documented ${new Set(descriptions.map((d) => d.name)).size} service(s) in ${files.length} file(s):`);
-      for (const f of files) io.out(`  ${relative(process.cwd(), f)}`);
+      const services = new Set(descriptions.map((d) => d.name)).size;
+      const paths = files.map((f) => relative(process.cwd(), f));
+      printResult(io, json, { services, files: paths }, () => [`Documented ${services} service(s) in ${files.length} file(s):`, ...paths.map((p) => `  ${p}`)].join('\n'));
       return EXIT.OK;
     } catch (err) {
       if (!(err instanceof DocsError)) throw err;
-      io.err(`${err.code}: ${err.message}`);
+      printFailure(io, json, failureOf(err), `${err.code}: ${err.message}`);
       return EXIT.FAILED;
     }
   },

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { renderTable } from '../output/table';
 import { runServiceQuery } from '../service-query';
-import { fetchInfo } from '../srv-discovery';
+import { fetchInfo, instanceOf } from '../srv-discovery';
 
 /** `natsmesh info <service>`: endpoints, input types and instances of one service. */
 export const infoCommand: Command = {
@@ -10,6 +10,7 @@ export const infoCommand: Command = {
   usage: 'natsmesh info <service> [--json]',
   help: 'Asks the instances of one service ($SRV.INFO.<name>).\n\nExample:\n  natsmesh info hotel.booking',
   options: {},
+  maxArgs: 1,
   run: (ctx) =>
     runServiceQuery(ctx, 'info', fetchInfo, (service, infos) => {
       const first = infos[0];
@@ -29,7 +30,7 @@ export const infoCommand: Command = {
         '',
         renderTable(
           ['instance', 'version', 'zone', 'host'],
-          infos.map((i) => [i.id, i.version, i.metadata?.zone ?? '-', i.metadata?.host ?? '-']),
+          infos.map((i) => [instanceOf(i), i.version, i.metadata?.zone ?? '-', i.metadata?.host ?? '-']),
         ),
       ].join('\n');
     }),

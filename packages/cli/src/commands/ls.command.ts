@@ -1,7 +1,8 @@
 import type { Command } from '../command';
 import { EXIT } from '../cli-error';
+import { printResult } from '../output/cli-output';
 import { renderTable } from '../output/table';
-import { fetchInfo, serviceNameOf } from '../srv-discovery';
+import { fetchInfo, instanceOf, serviceNameOf } from '../srv-discovery';
 
 /** One service of the mesh, with all its live instances. */
 interface ServiceRow {
@@ -18,30 +19,25 @@ export const lsCommand: Command = {
   usage: 'natsmesh ls [--json]',
   help: 'Asks every service instance ($SRV.INFO), natsmesh or any NATS micro service, and groups the replies by service.\n\nExample:\n  natsmesh ls --server nats://127.0.0.1:4222',
   options: {},
-  async run({ values, io, connect }) {
+  maxArgs: 0,
+  async run({ io, json, connect }) {
     const client = await connect();
     const rows = new Map<string, ServiceRow>();
     for (const info of await fetchInfo(client)) {
       const name = serviceNameOf(info);
       const row = rows.get(name) ?? { service: name, versions: [], instances: [], endpoints: [] };
       if (!row.versions.includes(info.version)) row.versions.push(info.version);
-      row.instances.push({ id: info.id, zone: info.metadata?.zone, host: info.metadata?.host, version: info.version });
+      row.instances.push({ id: instanceOf(info), zone: info.metadata?.zone, host: info.metadata?.host, version: info.version });
       for (const e of info.endpoints ?? []) {
         if (!row.endpoints.some((x) => x.subject === e.subject)) row.endpoints.push({ name: e.name, subject: e.subject, queue: e.queue_group });
       }
       rows.set(name, row);
     }
     const list = [...rows.values()];
-    if (values.json) {
-      io.out(JSON.stringify(list, null, 2));
-      return EXIT.OK;
-    }
-    if (list.length === 0) {
-      io.out('No services answered on $SRV.INFO.');
-      return EXIT.OK;
-    }
-    io.out(
-      renderTable(
+    printResult(io, json, list, () =>
+      list.length === 0
+        ? 'No services answered on $SRV.INFO.'
+        : renderTable(
         ['service', 'version', 'instances', 'zones', 'endpoints'],
         list.map((r) => [
           r.service,
@@ -49,8 +45,8 @@ export const lsCommand: Command = {
           String(r.instances.length),
           [...new Set(r.instances.map((i) => i.zone ?? '-'))].join(', '),
           r.endpoints.map((e) => e.name).join(', '),
-        ]),
-      ),
+          ]),
+        ),
     );
     return EXIT.OK;
   },

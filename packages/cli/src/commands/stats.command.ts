@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { renderTable } from '../output/table';
 import { runServiceQuery } from '../service-query';
-import { fetchStats } from '../srv-discovery';
+import { fetchStats, instanceOf } from '../srv-discovery';
 
 /** `natsmesh stats <service>`: request counts, errors and timings per instance and endpoint. */
 export const statsCommand: Command = {
@@ -10,13 +10,14 @@ export const statsCommand: Command = {
   usage: 'natsmesh stats <service> [--json]',
   help: 'Asks the instances of one service ($SRV.STATS.<name>). Times include asynchronous work.\n\nExample:\n  natsmesh stats hotel.booking',
   options: {},
+  maxArgs: 1,
   run: (ctx) =>
     runServiceQuery(ctx, 'stats', fetchStats, (_service, stats) =>
       renderTable(
         ['instance', 'endpoint', 'requests', 'errors', 'avg ms', 'last error'],
         stats.flatMap((s) =>
           (s.endpoints ?? []).map((e) => [
-            s.id,
+            instanceOf(s),
             e.name,
             String(e.num_requests),
             String(e.num_errors),

@@ -18,7 +18,8 @@ import { App } from './app';
 import { describeService } from './describe';
 import type { AppOptions } from './app-options';
 import { loadServices } from './load-services';
-import { checkedBulkhead, checkedRateLimit } from '../scanner/resilience-check';
+import { checkAppOptions } from './check-options';
+import { checkSrvNames } from '../discovery/srv-names';
 
 /**
  * Builds an app: finds the services, checks their definitions, builds them through
@@ -31,12 +32,7 @@ import { checkedBulkhead, checkedRateLimit } from '../scanner/resilience-check';
  * @throws MeshError `NOT_A_SERVICE`, `INVALID_SUBJECT`, `DUPLICATE_SUBJECT`, `UNRESOLVED_DEPENDENCY`, `INVALID_OPTIONS`.
  */
 export async function createApp(options: AppOptions = {}): Promise<App> {
-  const timeout = positive(options.timeout, 'timeout', 5000);
-  const maxPayload = options.maxPayload;
-  if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload > 0)) {
-    throw new MeshError('INVALID_OPTIONS', `createApp option maxPayload is ${String(maxPayload)}: use a positive whole number of bytes.`);
-  }
-  const drainTimeout = positive(options.drainTimeout, 'drainTimeout', 10_000);
+  const { timeout, drainTimeout, heartbeatInterval, maxPayload } = checkAppOptions(options);
   const classes = new Set<Constructor>(options.services ?? []);
   if (options.scan !== undefined) for (const c of await loadServices(options.scan, options.cwd)) classes.add(c);
   if (classes.size === 0) {
@@ -44,6 +40,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }
   const scanned = [...classes].map(scanService);
   checkUnique(scanned);
+  if (options.discovery !== false) checkSrvNames(scanned);
   const definitions = assignQueueGroups(scanned);
   const endpointSubjects = definitions.flatMap((d) => d.endpoints.map((e) => ({ subject: e.subject, where: `@Handle('${e.name}') on ${d.target.name}.${e.method}` })));
   const durablePlan = planDurables(
@@ -60,8 +57,6 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const logger = (options.logger ?? createLogger()).child({ instanceId });
   const resilience = options.resilience ?? {};
   const client = new MeshClient(timeout, { resilience, strategy: options.strategy, zone: instance.zone });
-  if (resilience.rateLimit !== undefined) checkedRateLimit(resilience.rateLimit, 'createApp option resilience');
-  if (resilience.bulkhead !== undefined) checkedBulkhead(resilience.bulkhead, 'createApp option resilience');
   // The app's own client follows what its hosted endpoints declare about retries.
   client.learn(definitions.flatMap((d) => d.endpoints));
   const { container, instances } = buildServices(options.container ?? rootContainer, options.providers ?? [], definitions, [[MeshClient, client]]);
@@ -98,7 +93,6 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       .map((s) => new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload));
   });
 
-  const heartbeatInterval = options.discovery === false ? 0 : positive(options.discovery?.heartbeatInterval, 'discovery.heartbeatInterval', 5000);
   const srvServices = definitions.map((d) => ({
     description: describeService(d),
     stats: new Map(routes.flatMap((r) => (r instanceof EndpointRoute && r.serviceName === d.name ? [[r.definition.name, r.stats] as const] : []))),
@@ -139,12 +133,4 @@ function checkUnique(definitions: readonly ServiceDefinition[]): void {
       subjects.set(e.subject, where);
     }
   }
-}
-
-function positive(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new MeshError('INVALID_OPTIONS', `createApp option ${name} is ${String(value)}: use a positive number of milliseconds.`);
-  }
-  return value;
 }

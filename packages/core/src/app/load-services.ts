@@ -8,7 +8,8 @@ import type { Constructor } from '../metadata/options';
  * Imports the files that match `patterns` (relative to `cwd`, sorted so boot order is stable)
  * and returns every exported `@Service` class.
  *
- * @throws MeshError `INVALID_OPTIONS` when nothing matches, a file fails to load, or no service is exported.
+ * @throws MeshError `INVALID_OPTIONS` when nothing matches, a file fails to load (for a `.ts`
+ *   file node cannot load, the message says to scan the compiled `.js`), or no service is exported.
  */
 export async function loadServices(patterns: string | readonly string[], cwd = process.cwd()): Promise<Constructor[]> {
   const list = typeof patterns === 'string' ? [patterns] : [...patterns];
@@ -24,7 +25,7 @@ export async function loadServices(patterns: string | readonly string[], cwd = p
     try {
       mod = (await import(resolve(file))) as Record<string, unknown>;
     } catch (err) {
-      throw new MeshError('INVALID_OPTIONS', `scan could not import ${file}: ${(err as Error).message}`, undefined, { cause: err });
+      throw new MeshError('INVALID_OPTIONS', cannotImport(file, err), undefined, { cause: err });
     }
     for (const value of Object.values(mod)) if (metadataRegistry.isService(value)) found.add(value);
   }
@@ -32,4 +33,16 @@ export async function loadServices(patterns: string | readonly string[], cwd = p
     throw new MeshError('INVALID_OPTIONS', `scan ${JSON.stringify(list)} imported ${files.length} file(s) but none exports a @Service class: export the service classes.`);
   }
   return [...found];
+}
+
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
+
+function cannotImport(file: string, err: unknown): string {
+  const reason = err instanceof Error ? err.message : String(err);
+  if (!TYPESCRIPT_FILE.test(file)) return `scan could not import ${file}: ${reason}`;
+  // Plain node reads .ts as JavaScript and stops at the first decorator or type.
+  return (
+    `scan could not import ${file}: it is TypeScript source, which node cannot load (${reason}). ` +
+    "Build first (tsc -b) and scan the compiled .js instead, e.g. scan: 'dist/**/*.service.js', or run under a TypeScript loader such as ts-node."
+  );
 }

@@ -1,3 +1,4 @@
+import { checkClientOptions } from './check-client-options';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
@@ -6,7 +7,7 @@ import type { ClientPolicyOptions } from './request-options';
 export interface ClientOptions extends ClientPolicyOptions {
   /** Connection options, or an open connection that the caller keeps owning. */
   nats?: NatsInput;
-  /** Default request timeout in ms (5000). */
+  /** Default request timeout in ms (5000; 1 … 2^31-1). */
   timeout?: number;
 }
 
@@ -17,9 +18,11 @@ export interface ClientOptions extends ClientPolicyOptions {
  * const client = await createClient({ nats: { servers: 'nats://127.0.0.1:4222' } });
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
- * @throws MeshError `UNAVAILABLE` when no NATS server answers, `INVALID_OPTIONS` for a bad policy or strategy.
+ * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
+ * `INVALID_OPTIONS` for a timeout, policy or strategy out of range.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
+  checkClientOptions(options, 'createClient');
   const client = new MeshClient(options.timeout, options);
   const given = options.nats;
   if (isNatsConnection(given)) client.attach(given, false);

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '../options/check-millis';
+
 /** Something with a deadline that the queue expires unless it settles first. */
 export interface Expirable {
   /** Epoch ms after which it expires. */
@@ -85,7 +87,8 @@ export class DeadlineQueue<T extends Expirable> {
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = deadline;
     // Unref'd: the NATS socket keeps a process with requests in flight alive, not this timer.
-    this.timer = setTimeout(this.onTimer, Math.max(0, deadline - Date.now())).unref();
+    // Capped: a longer delay would fire after 1 ms and re-arm forever.
+    this.timer = setTimeout(this.onTimer, Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()))).unref();
   }
 
   private expire(): void {

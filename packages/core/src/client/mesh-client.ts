@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { nuid, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
+import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import { Balancer } from '../balancing/balancer';
 import { STRATEGIES, type BalanceOptions, type Strategy } from '../balancing/strategy';
 import { encodeJson } from '../codec/json-codec';
@@ -10,43 +10,17 @@ import type { ClientResilienceOptions, RetryOptions } from '../resilience/resili
 import { CallPolicies, type EndpointPolicy } from './call-policies';
 import { requestWithPolicy, type PolicyHost } from './policy-request';
 import { wantsPolicy, withDeadline, type ClientPolicyOptions, type RequestOptions } from './request-options';
-import { toMsgHdrs, type HeadersInit } from './headers-init';
+import { toMsgHdrs } from './headers-init';
 import { MeshRegistry, type InstanceState, type RegistryOptions } from '../discovery/mesh-registry';
 import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
-import { createServiceProxy, type ServiceProxy } from './service-proxy';
+import { beforeDeadline } from './before-deadline';
+import { checkMillis } from '../options/check-millis';
+import { publishDurable, type DurableEmitOptions, type EmitAck, type EmitOptions } from './durable-emit';
+import { createServiceProxy, type HandlerKeys, type ServiceProxy } from './service-proxy';
 
-/** Options of one emitted event. */
-export interface EmitOptions {
-  headers?: HeadersInit;
-  /** `false` or absent: plain NATS publish, at most once. */
-  durable?: false;
-}
-
-/** Options of an event published through JetStream (`emit(subject, data, { durable: true })`). */
-export interface DurableEmitOptions {
-  /** Store the event in the JetStream stream that covers the subject; resolves with its ack. */
-  durable: true;
-  /**
-   * Message id (`Nats-Msg-Id`): a second event with the same id within the stream's duplicate
-   * window is dropped. Default a fresh NUID, so give one to make retries safe.
-   */
-  id?: string;
-  headers?: HeadersInit;
-  /** Milliseconds to wait for the stream's ack; default the client's timeout. */
-  timeout?: number;
-}
-
-/** The stream's ack of a durable event. */
-export interface EmitAck {
-  readonly stream: string;
-  readonly seq: number;
-  /** True when the stream already had an event with this id and dropped this one. */
-  readonly duplicate: boolean;
-  /** The `Nats-Msg-Id` sent. */
-  readonly id: string;
-}
+export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
 // A subject a message can be published to: tokens without white space or wildcards.
 const PUBLISH_SUBJECT = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
@@ -59,6 +33,8 @@ export class MeshClient implements PolicyHost {
   private nc: NatsConnection | undefined;
   private requester: MuxRequester | undefined;
   private ownsConnection = false;
+  /** True once close() or app.stop() let go of the connection; calls then fail with UNAVAILABLE. */
+  private closed = false;
   private registryStarting: Promise<MeshRegistry> | undefined;
   private js: JetStreamClient | undefined;
   /** @internal Undefined until a policy is configured or a call asks for one: plain calls never look. */
@@ -66,6 +42,7 @@ export class MeshClient implements PolicyHost {
   /** True once the client has policies or a default strategy; until then no call looks further. */
   private policied = false;
   private balancing: Promise<Balancer> | undefined;
+  private balancerReady: Balancer | undefined;
   private readonly strategy: Strategy | undefined;
   private readonly zone: string | undefined;
   private readonly resilience: ClientResilienceOptions;
@@ -89,7 +66,7 @@ export class MeshClient implements PolicyHost {
 
   /** The underlying nats.js connection, for what natsmesh does not wrap. */
   get connection(): NatsConnection {
-    if (!this.nc) throw notConnected();
+    if (!this.nc) throw this.unusable();
     return this.nc;
   }
 
@@ -97,6 +74,7 @@ export class MeshClient implements PolicyHost {
   attach(nc: NatsConnection, owns: boolean): void {
     this.nc = nc;
     this.ownsConnection = owns;
+    this.closed = false;
     this.requester = new MuxRequester(nc);
     this.js = undefined;
   }
@@ -107,7 +85,7 @@ export class MeshClient implements PolicyHost {
    */
   registry(options?: RegistryOptions): Promise<MeshRegistry> {
     const nc = this.nc;
-    if (!nc) return Promise.reject(notConnected());
+    if (!nc) return Promise.reject(this.unusable());
     this.registryStarting ??= (async () => {
       const registry = new MeshRegistry(nc, options);
       // Endpoints announce whether they are idempotent: calls to them then retry by default.
@@ -128,10 +106,19 @@ export class MeshClient implements PolicyHost {
   /**
    * Resolves with the live instances of a service once there is at least one.
    *
-   * @throws MeshError `TIMEOUT` when none appears in time (default 5000 ms).
+   * The timeout also bounds the registry's first scatter-gather.
+   *
+   * @throws MeshError `TIMEOUT` when none appears in time (default 5000 ms), `INVALID_OPTIONS`
+   * for a timeout outside 1…2^31-1 ms, `UNAVAILABLE` once closed.
    */
   async waitFor(service: string, options?: { timeout?: number }): Promise<InstanceState[]> {
-    return (await this.registry()).waitFor(service, options);
+    const timeout = options?.timeout === undefined ? 5000 : checkMillis(options.timeout, 'waitFor option timeout');
+    const deadline = Date.now() + timeout;
+    const registry = await beforeDeadline(this.registry(), deadline, () => new MeshError(
+      'TIMEOUT',
+      `No instance of "${service}" appeared within ${timeout} ms (the registry was still gathering the mesh): start one, or raise the timeout.`,
+    ));
+    return registry.waitFor(service, { timeout: Math.max(1, deadline - Date.now()) });
   }
 
   /** @internal Rejects what is in flight and lets go of the connection (without closing it). */
@@ -141,20 +128,24 @@ export class MeshClient implements PolicyHost {
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
+    this.closed = this.nc !== undefined || this.closed;
     this.nc = undefined;
     this.js = undefined;
     this.balancing = undefined;
+    this.balancerReady = undefined;
   }
 
   /**
    * Sends a request and resolves with the decoded JSON reply.
    *
    * @throws MeshError the responder's code, `NO_RESPONDERS` at once when nobody listens,
-   * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject, `UNAVAILABLE` when closed.
+   * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject or header, `UNAVAILABLE` when closed,
+   * `INVALID_OPTIONS` for a timeout outside 1…2^31-1 ms or a bad retry policy or strategy. It never throws: it rejects.
    */
   request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
     const requester = this.requester;
-    if (!requester) return Promise.reject(notConnected());
+    if (!requester) return Promise.reject(this.unusable());
+    if (options === null) options = undefined;
     if (!PUBLISH_SUBJECT.test(subject)) return Promise.reject(badSubject(subject));
     let payload: Uint8Array;
     try {
@@ -168,19 +159,31 @@ export class MeshClient implements PolicyHost {
     let timeout = this.defaultTimeout;
     let hdrs: MsgHdrs | undefined;
     if (options !== undefined) {
-      if (options.headers !== undefined) hdrs = toMsgHdrs(options.headers);
-      if (options.timeout !== undefined) {
-        timeout = Math.max(1, Math.floor(options.timeout));
-        // Only an explicit timeout travels: a handler assumes its own default otherwise.
-        hdrs = withDeadline(hdrs, timeout);
+      try {
+        if (options.headers !== undefined) hdrs = toMsgHdrs(options.headers);
+        if (options.timeout !== undefined) {
+          timeout = callTimeout(options.timeout);
+          // Only an explicit timeout travels: a handler assumes its own default otherwise.
+          hdrs = withDeadline(hdrs, timeout);
+        }
+      } catch (err) {
+        return Promise.reject(err);
       }
     }
     return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
   }
 
   private requestWithPolicies<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+    try {
+      return this.policyCall<T>(subject, data, payload, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private policyCall<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
     let timeout = this.defaultTimeout;
-    if (options?.timeout !== undefined) timeout = Math.max(1, Math.floor(options.timeout));
+    if (options?.timeout !== undefined) timeout = callTimeout(options.timeout);
     if (this.strategy !== undefined && options?.strategy === undefined) options = { ...options, strategy: this.strategy };
     if (options !== undefined && wantsPolicy(options)) {
       if (options.strategy !== undefined && !STRATEGIES.has(options.strategy)) return Promise.reject(badStrategy(options.strategy));
@@ -196,15 +199,19 @@ export class MeshClient implements PolicyHost {
   /** @internal One attempt of the policy path. */
   send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
     const requester = this.requester;
-    if (!requester) return Promise.reject(notConnected());
+    if (!requester) return Promise.reject(this.unusable());
     return requester.request(subject, payload, timeout, headers);
   }
 
-  /** @internal The balancer of client-side strategies; starts the registry on first use. */
-  balancer(): Promise<Balancer> {
+  /** @internal The balancer of client-side strategies, itself once started; starts the registry on first use. */
+  balancer(): Balancer | Promise<Balancer> {
+    if (this.balancerReady !== undefined) return this.balancerReady;
     return (this.balancing ??= (async () => {
+      const connection = this.requester;
       const balancer = new Balancer(() => this.registry(), this.zone);
       await balancer.ready();
+      // Not when close() or a restart came in between: that balancer belongs to the old connection.
+      if (this.requester === connection) this.balancerReady = balancer;
       return balancer;
     })());
   }
@@ -264,10 +271,11 @@ export class MeshClient implements PolicyHost {
   emit(subject: string, data?: unknown, options?: EmitOptions | DurableEmitOptions): void | Promise<EmitAck> {
     if (options?.durable === true) return this.emitDurable(subject, data, options);
     const nc = this.nc;
-    if (!nc) throw notConnected();
+    if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
+    const hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
     try {
-      nc.publish(subject, encodeJson(data), options?.headers === undefined ? undefined : { headers: toMsgHdrs(options.headers) });
+      nc.publish(subject, encodeJson(data), hdrs === undefined ? undefined : { headers: hdrs });
     } catch (err) {
       throw toMeshError(err, `Cannot emit on "${subject}": ${(err as Error).message}`);
     }
@@ -275,46 +283,27 @@ export class MeshClient implements PolicyHost {
 
   private async emitDurable(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck> {
     const nc = this.nc;
-    if (!nc) throw notConnected();
+    if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
-    const id = options.id ?? nuid.next();
-    let payload: Uint8Array;
-    try {
-      payload = encodeJson(data);
-    } catch (err) {
-      throw new MeshError('BAD_REQUEST', `Cannot encode the event for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err });
-    }
     this.js ??= nc.jetstream();
-    try {
-      const ack = await this.js.publish(subject, payload, {
-        msgID: id,
-        headers: options.headers === undefined ? undefined : toMsgHdrs(options.headers),
-        timeout: options.timeout ?? this.defaultTimeout,
-      });
-      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, id };
-    } catch (err) {
-      if ((err as { code?: unknown }).code === '503') {
-        throw new MeshError(
-          'JETSTREAM_UNAVAILABLE',
-          `No JetStream stream stores "${subject}" (or JetStream is off): start the app with the durable @On first (it creates the stream), or create a stream over the subject.`,
-          undefined,
-          { cause: err },
-        );
-      }
-      throw toMeshError(err, `Cannot emit the durable event on "${subject}": ${(err as Error).message}`);
-    }
+    return publishDurable(this.js, subject, data, options, this.defaultTimeout);
   }
 
   /**
    * A typed proxy of a service. Given a name, property names are endpoint names:
    * `client.service<BookingApi>('hotel.booking').save(input)` requests `hotel.booking.save`.
    * Given the service class, its methods map to their `@Handle` subjects, whatever the
-   * endpoint names: `client.service(BookingService).save(input)`.
+   * endpoint names: `client.service(BookingService).save(input)`. The type has the methods
+   * shaped like handlers ({@link ServiceProxy}); name the endpoints to leave `@On` handlers
+   * out: `client.service<typeof BookingService, 'save' | 'get'>(BookingService)`.
    *
    * @throws MeshError `NOT_A_SERVICE` when given a class without `@Service`.
    */
   service<T extends object>(name: string, balance?: BalanceOptions): ServiceProxy<T>;
-  service<C extends Constructor<object>>(target: C, balance?: BalanceOptions): ServiceProxy<InstanceType<C>>;
+  service<C extends Constructor<object>, K extends HandlerKeys<InstanceType<C>> = HandlerKeys<InstanceType<C>>>(
+    target: C,
+    balance?: BalanceOptions,
+  ): ServiceProxy<Pick<InstanceType<C>, K>>;
   service(nameOrClass: string | Constructor<object>, balance?: BalanceOptions): ServiceProxy<object> {
     if (balance?.strategy !== undefined && !STRATEGIES.has(balance.strategy)) throw badStrategy(balance.strategy);
     if (typeof nameOrClass === 'string') return createServiceProxy(this, (endpoint) => `${nameOrClass}.${endpoint}`, balance);
@@ -329,7 +318,7 @@ export class MeshClient implements PolicyHost {
    * events emitted before are on their way to every subscriber.
    */
   async flush(): Promise<void> {
-    if (!this.nc) throw notConnected();
+    if (!this.nc) throw this.unusable();
     await this.nc.flush();
   }
 
@@ -340,10 +329,17 @@ export class MeshClient implements PolicyHost {
     this.detach();
     if (nc && owns && !nc.isClosed()) await nc.drain();
   }
+
+  /** Why a call cannot go out: never connected, or closed. */
+  private unusable(): MeshError {
+    if (this.closed) return new MeshError('UNAVAILABLE', 'The client is closed (client.close() or app.stop() ended it): make a new client, or a new app.');
+    return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
+  }
 }
 
-function notConnected(): MeshError {
-  return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
+/** A per-call timeout, checked: 1…2^31-1 ms, whole ms. */
+function callTimeout(timeout: number): number {
+  return Math.max(1, Math.floor(checkMillis(timeout, 'request option timeout')));
 }
 
 function badStrategy(strategy: string): MeshError {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
 import { MeshError } from '../errors/mesh-error';
+import { redactUrls, splitUrlCredentials } from './server-urls';
 
 /** How natsmesh connects: nats.js connection options plus a creds file or an nkey seed. */
 export interface NatsConnectOptions extends ConnectionOptions {
@@ -24,15 +25,26 @@ export function isNatsConnection(value: unknown): value is NatsConnection {
     typeof (value as NatsConnection).publish === 'function' && typeof (value as NatsConnection).subscribe === 'function';
 }
 
+// Codes nats.js gives a connection the server refused for its credentials.
+const AUTH_FAILURES: ReadonlySet<string> = new Set(['AUTHORIZATION_VIOLATION', 'AUTHENTICATION_EXPIRED', 'AUTHENTICATION_TIMEOUT', 'BAD_AUTHENTICATION']);
+
 /**
  * Opens a connection. A service reconnects forever by default: a NATS server that goes
- * away and comes back must not end the process.
+ * away and comes back must not end the process. Credentials in a server URL
+ * (`nats://user:password@host`, `nats://token@host`) are used unless options give their own;
+ * no message natsmesh writes shows a password or token.
  *
- * @throws MeshError `UNAVAILABLE` when no server answers, `INVALID_OPTIONS` for an unreadable creds file.
+ * @throws MeshError `UNAUTHORIZED` when the server refuses the credentials, `UNAVAILABLE` when no
+ * server answers, `INVALID_OPTIONS` for servers that are not URLs or an unreadable creds file.
  */
 export async function connectNats(options: NatsConnectOptions = {}, name?: string): Promise<NatsConnection> {
   const { credsFile, nkeySeed, ...rest } = options;
-  const opts: ConnectionOptions = { name, maxReconnectAttempts: -1, ...rest, servers: rest.servers ?? defaultServers() };
+  const given = rest.servers ?? defaultServers();
+  if (typeof given !== 'string' && !(Array.isArray(given) && given.every((s) => typeof s === 'string'))) {
+    throw new MeshError('INVALID_OPTIONS', `nats.servers is ${typeof given}: use a URL such as "nats://127.0.0.1:4222", or a list of them.`);
+  }
+  const { servers, credentials } = splitUrlCredentials(given);
+  const opts: ConnectionOptions = { name, maxReconnectAttempts: -1, ...rest, servers };
   if (credsFile) {
     try {
       opts.authenticator = credsAuthenticator(readFileSync(credsFile));
@@ -41,13 +53,25 @@ export async function connectNats(options: NatsConnectOptions = {}, name?: strin
     }
   } else if (nkeySeed) {
     opts.authenticator = nkeyAuthenticator(new TextEncoder().encode(nkeySeed));
+  } else if (credentials !== undefined && opts.user === undefined && opts.token === undefined && opts.authenticator === undefined) {
+    Object.assign(opts, credentials);
   }
   try {
     return await connect(opts);
   } catch (err) {
+    const where = servers.join(', ');
+    const reason = redactUrls((err as Error).message);
+    if (AUTH_FAILURES.has(String((err as { code?: unknown }).code))) {
+      throw new MeshError(
+        'UNAUTHORIZED',
+        `NATS at ${where} refused the credentials (authorization failed: ${reason}): check the user and password (nats.user/pass or user:password@ in the URL), token, nkey or creds file.`,
+        undefined,
+        { cause: err },
+      );
+    }
     throw new MeshError(
       'UNAVAILABLE',
-      `Cannot connect to NATS at ${String(opts.servers)}: ${(err as Error).message}. Start a nats-server there, or set NATS_URL / the nats.servers option.`,
+      `Cannot connect to NATS at ${where}: ${reason}. Start a nats-server there, or set NATS_URL / the nats.servers option.`,
       undefined,
       { cause: err },
     );

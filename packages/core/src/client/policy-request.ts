@@ -6,6 +6,7 @@ import { toMeshError } from '../errors/to-mesh-error';
 import { backoffDelay, type RetryPolicy } from '../resilience/retry-policy';
 import { DEADLINE_HEADER, TIMEOUT_HEADER } from '../runtime/wire-headers';
 import type { CallPolicies } from './call-policies';
+import { beforeDeadline } from './before-deadline';
 import { toMsgHdrs } from './headers-init';
 import type { RequestOptions } from './request-options';
 
@@ -14,8 +15,8 @@ export interface PolicyHost {
   readonly policies: CallPolicies | undefined;
   /** Sends one attempt (the plain request path). */
   send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown>;
-  /** The balancer, made and started on first use. */
-  balancer(): Promise<Balancer>;
+  /** The balancer itself once started; a promise of it while the registry starts. */
+  balancer(): Balancer | Promise<Balancer>;
 }
 
 /**
@@ -36,7 +37,7 @@ export async function requestWithPolicy(
   // The call's timeout bounds everything, the registry's first start included.
   const deadline = Date.now() + timeout;
   const strategy = options?.strategy;
-  const balancer = strategy !== undefined && strategy !== 'queue' ? await host.balancer() : undefined;
+  const balancer = strategy !== undefined && strategy !== 'queue' ? await balancerBy(host, subject, deadline, timeout) : undefined;
   const key = balancer === undefined ? undefined : keyOf(options!, data);
   const isOpen = policies?.hasBreakers() ? (s: string) => policies.existingBreaker(s)?.current === 'open' : undefined;
   const hdrs = options?.headers === undefined ? natsHeaders() : copy(toMsgHdrs(options.headers));
@@ -112,6 +113,16 @@ async function attemptOnce(
   } finally {
     if (target) balancer!.done(target, ok);
   }
+}
+
+/** The balancer, waited for no longer than the call's deadline: the registry's first scatter-gather can take a second. */
+function balancerBy(host: PolicyHost, subject: string, deadline: number, timeout: number): Balancer | Promise<Balancer> {
+  const balancer = host.balancer();
+  if (!(balancer instanceof Promise)) return balancer;
+  return beforeDeadline(balancer, deadline, () => new MeshError(
+    'TIMEOUT',
+    `No reply on "${subject}" within ${timeout} ms: the registry was still gathering the mesh for the load-balancing strategy; raise the timeout of the first calls, or await client.waitFor(service) first.`,
+  ));
 }
 
 /** Failures that say the service is unwell: server-side errors, not the caller's own mistakes nor a rate limit. */

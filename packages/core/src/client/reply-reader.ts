@@ -21,13 +21,19 @@ export function readReply(msg: Msg, subject: string): unknown {
   if (headers !== undefined) {
     if (headers.code === 503 && data.length === 0) throw noResponders(subject);
     const status = headers.get(ERROR_CODE_HEADER);
-    if (status !== '') throw errorOfReply(Number(status), headers.get(ERROR_HEADER), data, subject);
+    if (status !== '') throw errorOfReply(statusOf(status), headers.get(ERROR_HEADER), data, subject);
   }
   try {
     return decodeJson(data);
   } catch (err) {
     throw new MeshError('INTERNAL', `The reply on "${subject}" is not JSON: the responder must send JSON.`, undefined, { cause: err });
   }
+}
+
+// A status from another implementation is only trusted when it is an HTTP-like error status.
+function statusOf(header: string): number {
+  const status = Number(header);
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
 function errorOfReply(status: number, description: string, data: Uint8Array, subject: string): MeshError {

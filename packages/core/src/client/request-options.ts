@@ -6,7 +6,7 @@ import type { HeadersInit } from './headers-init';
 
 /** Options of one request. */
 export interface RequestOptions extends BalanceOptions {
-  /** Milliseconds to wait for the reply, retries included; default the client's timeout (5 s). */
+  /** Milliseconds to wait for the reply, retries included (1 … 2^31-1); default the client's timeout (5 s). */
   timeout?: number;
   headers?: HeadersInit;
   /** Retry policy of this call (`false`: no retries); default the endpoint's, or the client's for idempotent endpoints. */

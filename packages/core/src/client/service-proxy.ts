@@ -1,15 +1,41 @@
 import type { BalanceOptions } from '../balancing/strategy';
+import type { Context } from '../runtime/context';
 import type { MeshClient } from './mesh-client';
 import type { RequestOptions } from './request-options';
 
-/** The callable endpoints of a service type: each method becomes `(input, options?) => Promise<reply>`. */
-export type ServiceProxy<T> = {
-  readonly [K in keyof T as T[K] extends (...args: any[]) => unknown ? K : never]: T[K] extends () => infer R
-    ? (input?: undefined, options?: RequestOptions) => Promise<Awaited<R>>
-    : T[K] extends (input: infer I, ...rest: any[]) => infer R
-      ? (input: I, options?: RequestOptions) => Promise<Awaited<R>>
-      : never;
-};
+/** The methods of `T` shaped like a handler, `(input?, ctx?: Context) => reply`. */
+export type HandlerKeys<T> = {
+  [K in keyof T]: T[K] extends (...args: infer P) => unknown ? (IsHandlerParams<P> extends true ? K : never) : never;
+}[keyof T];
+
+/**
+ * None, an input, or an input and a parameter that accepts a `Context` (a narrower view of it
+ * such as `Pick<Context, 'log'>` too). Checked on the parameter tuple, not by function
+ * assignability, which TypeScript checks bivariantly for methods.
+ */
+type IsHandlerParams<P> = P extends [] | [unknown?] ? true : P extends [unknown, unknown?] ? (Context extends P[1] ? true : false) : false;
+
+/**
+ * The callable endpoints of a service type: each method shaped like a handler,
+ * `(input?, ctx?: Context) => reply`, becomes `(input, options?) => Promise<reply>`.
+ *
+ * Types cannot see decorators, so the shape decides: a method with more parameters, or
+ * whose second parameter does not accept a `Context`, is no handler and is left out (as are
+ * `private` methods, which `keyof` does not list). An `@On` handler has the shape of an
+ * endpoint; for an exact type, name the endpoints
+ * (`client.service<typeof BookingService, 'save' | 'get'>(BookingService)`), which the
+ * compiler checks against the handler-shaped methods. At run time the proxy has exactly the
+ * `@Handle` methods either way. `ServiceProxy<any>` takes any endpoint name and any input.
+ */
+export type ServiceProxy<T> = unknown extends T
+  ? { readonly [endpoint: string]: (input?: any, options?: RequestOptions) => Promise<any> }
+  : { readonly [K in HandlerKeys<T>]: EndpointCall<T[K]> };
+
+type EndpointCall<M> = M extends () => infer R
+  ? (input?: undefined, options?: RequestOptions) => Promise<Awaited<R>>
+  : M extends (input: infer I, ...rest: any[]) => infer R
+    ? (input: I, options?: RequestOptions) => Promise<Awaited<R>>
+    : never;
 
 type Call = (input?: unknown, options?: RequestOptions) => Promise<unknown>;
 

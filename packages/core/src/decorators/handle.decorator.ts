@@ -1,4 +1,5 @@
-import { firstParamType } from '../metadata/design-types';
+import { ownerOfInstanceMethod } from './instance-method';
+import { firstParamType, hasUntypedParams } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, HandleOptions } from '../metadata/options';
 
@@ -11,14 +12,16 @@ import type { Constructor, HandleOptions } from '../metadata/options';
  * @example
  * \@Handle('save', { timeout: 2000 })
  * async save(input: SaveBooking, ctx: Context) { return { id: 1 }; }
+ * @throws MeshError `INVALID_OPTIONS` when put on a static method.
  */
 export function Handle(endpoint: string, options: HandleOptions = {}): MethodDecorator {
   return (prototype, method) => {
-    metadataRegistry.edit(prototype.constructor as Constructor).handlers.push({
+    metadataRegistry.edit(ownerOfInstanceMethod(prototype, method, `@Handle('${endpoint}')`) as Constructor).handlers.push({
       method: String(method),
       endpoint,
       options: { ...options },
       inputType: firstParamType(prototype, method),
+      untyped: hasUntypedParams(prototype, method),
     });
   };
 }

@@ -1,4 +1,5 @@
-import { firstParamType } from '../metadata/design-types';
+import { ownerOfInstanceMethod } from './instance-method';
+import { firstParamType, hasUntypedParams } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, OnOptions } from '../metadata/options';
 
@@ -10,14 +11,16 @@ import type { Constructor, OnOptions } from '../metadata/options';
  * @example
  * \@On('app.*.error')
  * onError(evt: unknown, ctx: Context) { ctx.log.warn({ evt }, 'error event'); }
+ * @throws MeshError `INVALID_OPTIONS` when put on a static method.
  */
 export function On(pattern: string, options: OnOptions = {}): MethodDecorator {
   return (prototype, method) => {
-    metadataRegistry.edit(prototype.constructor as Constructor).events.push({
+    metadataRegistry.edit(ownerOfInstanceMethod(prototype, method, `@On('${pattern}')`) as Constructor).events.push({
       method: String(method),
       pattern,
       options: { ...options },
       inputType: firstParamType(prototype, method),
+      untyped: hasUntypedParams(prototype, method),
     });
   };
 }

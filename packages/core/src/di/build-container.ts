@@ -32,10 +32,15 @@ export function buildServices(
       instances.set(s, container.resolve(s.target) as object);
     } catch (err) {
       if (MeshError.is(err)) throw err;
+      const reason = (err as Error).message.replace(/\s+/g, ' ');
       throw new MeshError(
         'UNRESOLVED_DEPENDENCY',
-        `Cannot build service "${s.name}" (${s.target.name}): ${(err as Error).message.replace(/\s+/g, ' ')}. ` +
-          'Decorate the dependency class with @injectable(), register it in createApp({ providers }), or inject it with @Inject(token).',
+        `Cannot build service "${s.name}" (${s.target.name}): ${reason}. ` +
+          'Decorate the dependency class with @injectable(), register it in createApp({ providers }), or inject it with @Inject(token).' +
+          // tsyringe says this both for a class without @injectable() and for one built without design types.
+          (reason.includes('TypeInfo not known')
+            ? ' If it is decorated already, its constructor types were not emitted: set "emitDecoratorMetadata": true in tsconfig and build with tsc (tsx and esbuild emit none).'
+            : ''),
         undefined,
         { cause: err },
       );

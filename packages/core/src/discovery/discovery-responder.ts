@@ -9,6 +9,7 @@ import {
   INSTANCE_PREFIX,
   SRV_PREFIX,
   UP_SUBJECT,
+  toSrvId,
   toSrvName,
 } from './discovery-subjects';
 import type { Heartbeat, InstanceInfo } from './instance-info';
@@ -18,7 +19,8 @@ const VERBS = { PING: pingResponse, INFO: infoResponse, STATS: statsResponse } a
 
 /**
  * The discovery side of a running app: answers the NATS Service API (`$SRV.PING|INFO|STATS`
- * at all three levels) for each hosted service, serves its full {@link InstanceInfo},
+ * at all three levels) for each hosted service under the service's own id ({@link toSrvId}),
+ * serves the app's full {@link InstanceInfo} (keyed by the app id),
  * announces itself on start and stop, and sends one heartbeat per interval.
  */
 export class DiscoveryResponder {
@@ -34,7 +36,7 @@ export class DiscoveryResponder {
     private readonly inFlight: InFlight,
     private readonly logger: Logger,
   ) {
-    this.identity = { id: info.id, zone: info.zone, started: info.started };
+    this.identity = { appId: info.id, zone: info.zone, started: info.started };
   }
 
   /** Subscribes the discovery subjects, announces the instance and starts heartbeats. */
@@ -46,7 +48,7 @@ export class DiscoveryResponder {
         const name = toSrvName(s.description.name);
         const one = () => [respond(s, this.identity)];
         all.set(`${SRV_PREFIX}.${verb}.${name}`, one);
-        all.set(`${SRV_PREFIX}.${verb}.${name}.${this.info.id}`, one);
+        all.set(`${SRV_PREFIX}.${verb}.${name}.${toSrvId(this.info.id, s.description.name)}`, one);
       }
     }
     const instance = () => [this.info];

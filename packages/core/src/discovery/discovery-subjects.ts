@@ -22,3 +22,13 @@ export const DIRECT_PREFIX = '$NATSMESH.I';
 export function toSrvName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_');
 }
+
+/**
+ * The ADR-32 id of one hosted service: `<app instance id>-<$SRV name>`, e.g. `hotel-1-hotel_booking`.
+ * ADR-32 ids tell the instances of one service apart, so each service of an app has its own; it
+ * is derived from the app id, hence stable for the app's lifetime and one subject token
+ * (`$SRV.PING.hotel_booking.hotel-1-hotel_booking`). The app id stays in metadata `natsmesh.instance`.
+ */
+export function toSrvId(appInstanceId: string, serviceName: string): string {
+  return `${appInstanceId}-${toSrvName(serviceName)}`;
+}

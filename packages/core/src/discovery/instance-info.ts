@@ -5,7 +5,7 @@ import type { ServiceDescription } from '../app/describe';
 
 /** Everything the mesh knows about one running app instance; served by discovery. */
 export interface InstanceInfo {
-  /** The app's instance id (also its `$SRV` id). */
+  /** The app's instance id; each hosted service answers `$SRV` under its own id derived from it (`toSrvId`). */
   id: string;
   zone?: string;
   /**

@@ -1,6 +1,6 @@
 import type { ServiceDescription } from '../app/describe';
 import type { EndpointStats } from './endpoint-stats';
-import { toSrvName } from './discovery-subjects';
+import { toSrvId, toSrvName } from './discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION } from './instance-info';
 
 /** One hosted service as the Service API responder sees it. */
@@ -9,9 +9,10 @@ export interface SrvService {
   readonly stats: ReadonlyMap<string, EndpointStats>;
 }
 
-/** Identity shared by every service of one app. */
+/** What every service of one app shares; each service's own `$SRV` id derives from `appId`. */
 export interface SrvIdentity {
-  readonly id: string;
+  /** The app's instance id, as the natsmesh registry knows it. */
+  readonly appId: string;
   readonly zone: string | undefined;
   readonly started: string;
 }
@@ -21,10 +22,11 @@ function base(type: string, s: ServiceDescription, who: SrvIdentity) {
     ...s.metadata,
     'natsmesh.service': s.name,
     'natsmesh.version': NATSMESH_VERSION,
+    'natsmesh.instance': who.appId,
     host: HOST_NAME,
   };
   if (who.zone !== undefined) metadata.zone = who.zone;
-  return { type: `io.nats.micro.v1.${type}`, name: toSrvName(s.name), id: who.id, version: s.version, metadata };
+  return { type: `io.nats.micro.v1.${type}`, name: toSrvName(s.name), id: toSrvId(who.appId, s.name), version: s.version, metadata };
 }
 
 /** The ADR-32 PING response. */

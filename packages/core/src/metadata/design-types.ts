@@ -12,3 +12,12 @@ export function firstParamType(prototype: object, method: string | symbol): unkn
   const types = Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined;
   return types?.[0];
 }
+
+/**
+ * True when a method declares parameters but the compiler emitted no design types for it
+ * (emitDecoratorMetadata off, or built by tsx/esbuild): its input type is then unknown.
+ */
+export function hasUntypedParams(prototype: object, method: string | symbol): boolean {
+  const fn = (prototype as Record<string | symbol, unknown>)[method];
+  return typeof fn === 'function' && fn.length > 0 && !Reflect.hasOwnMetadata('design:paramtypes', prototype, method);
+}

@@ -14,6 +14,8 @@ export interface HandlerRecord {
   readonly endpoint: string;
   readonly options: HandleOptions;
   readonly inputType: unknown;
+  /** The method takes parameters but no design types were emitted for them. */
+  readonly untyped: boolean;
 }
 
 /** What `@On` recorded on a method. */
@@ -22,6 +24,8 @@ export interface EventRecord {
   readonly pattern: string;
   readonly options: OnOptions;
   readonly inputType: unknown;
+  /** The method takes parameters but no design types were emitted for them. */
+  readonly untyped: boolean;
 }
 
 /** What `@Emits` recorded on a class. */

@@ -1,4 +1,5 @@
 import { MeshError } from '../errors/mesh-error';
+import { MAX_TIMER_MS } from '../options/check-millis';
 import type { RetryOptions } from './resilience-options';
 
 /** Codes that never retry, whatever a policy lists: the same request fails the same way. */
@@ -24,13 +25,17 @@ const compiled = new WeakMap<RetryOptions, RetryPolicy>();
  * @throws MeshError `INVALID_OPTIONS` for a bad number, or a code that must never retry.
  */
 export function compileRetry(options: RetryOptions, where: string): RetryPolicy {
+  if (typeof options !== 'object' || options === null) throw invalid(where, `it is ${String(options)}: use { attempts, initialDelay, … }, or false for none`);
   let policy = compiled.get(options);
   if (policy) return policy;
   const attempts = options.attempts ?? 3;
   if (!(Number.isInteger(attempts) && attempts >= 1)) throw invalid(where, `attempts is ${String(attempts)}: use a whole number ≥ 1`);
   for (const [name, v] of [['initialDelay', options.initialDelay], ['maxDelay', options.maxDelay], ['attemptTimeout', options.attemptTimeout]] as const) {
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw invalid(where, `${name} is ${String(v)}: use milliseconds ≥ 0`);
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= MAX_TIMER_MS)) throw invalid(where, `${name} is ${String(v)}: use milliseconds from 0 up to ${MAX_TIMER_MS}`);
   }
+  const factor = options.factor ?? 2;
+  if (!(typeof factor === 'number' && factor >= 1 && Number.isFinite(factor))) throw invalid(where, `factor is ${String(factor)}: use a finite number ≥ 1`);
+  if (options.retryOn !== undefined && !Array.isArray(options.retryOn)) throw invalid(where, 'retryOn is not a list: use codes such as ["TIMEOUT"]');
   const retryOn = options.retryOn ?? DEFAULT_RETRY_ON;
   const bad = retryOn.filter((c) => NEVER_RETRY.has(c));
   if (bad.length > 0) throw invalid(where, `retryOn lists ${bad.join(', ')}, which never succeed on a retry: remove them`);
@@ -38,7 +43,7 @@ export function compileRetry(options: RetryOptions, where: string): RetryPolicy 
     attempts,
     initialDelay: options.initialDelay ?? 50,
     maxDelay: options.maxDelay ?? 1000,
-    factor: options.factor ?? 2,
+    factor,
     attemptTimeout: options.attemptTimeout,
     retryOn: new Set(retryOn),
   };

@@ -2,7 +2,9 @@ import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
 import { toMsgHdrs } from '../client/headers-init';
 import type { DurableEmitOptions, EmitAck, EmitOptions, MeshClient } from '../client/mesh-client';
 import type { RequestOptions } from '../client/request-options';
+import { MeshError } from '../errors/mesh-error';
 import type { Logger } from '../logging/logger';
+import { MAX_TIMER_MS } from '../options/check-millis';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
@@ -51,9 +53,14 @@ export class Context {
     return Math.max(0, this.deadline - Date.now());
   }
 
-  /** Aborted when the deadline passes; pass it to fetch, timers and database drivers. */
+  /** Aborted when the deadline passes (already aborted when read after it); pass it to fetch, timers and database drivers. */
   get signal(): AbortSignal {
-    return (this._signal ??= AbortSignal.timeout(this.remaining));
+    if (this._signal !== undefined) return this._signal;
+    const remaining = this.remaining;
+    // AbortSignal.timeout(0) only aborts on a later tick: a handler that reads the signal after its deadline must see it aborted.
+    // A timer holds at most 2^31-1 ms (a durable handler's ackWait, say, could be longer): capped, never aborted at once.
+    if (remaining > 0) return (this._signal = AbortSignal.timeout(remaining < MAX_TIMER_MS ? remaining : MAX_TIMER_MS));
+    return (this._signal = AbortSignal.abort(new DOMException('The deadline of the request passed.', 'TimeoutError')));
   }
 
   /** A logger bound to the service, endpoint and subject. */
@@ -65,17 +72,35 @@ export class Context {
   emit(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck>;
   emit(subject: string, data?: unknown, options?: EmitOptions): void;
   emit(subject: string, data?: unknown, options?: EmitOptions | DurableEmitOptions): void | Promise<EmitAck> {
+    // A durable emit waits for the stream's ack: no longer than this message's deadline.
+    if (options?.durable === true) options = { ...options, timeout: this.within(options.timeout) };
     return this.host.client.emit(subject, data, options as DurableEmitOptions);
   }
 
   /**
-   * Calls another endpoint within what is left of this request's deadline, passing the
-   * incoming headers on.
+   * `client.request` within what is left of this request's deadline, passing the incoming
+   * headers on; every other option (retry, fallback, strategy, key…) is the caller's, as given.
+   *
+   * @throws MeshError as `client.request` does; `TIMEOUT` at once when the deadline has passed. It never throws: it rejects.
    */
-  request<T = unknown>(subject: string, data?: unknown, options: RequestOptions = {}): Promise<T> {
+  request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
+    options ??= {};
+    if (this.deadline <= Date.now()) {
+      return Promise.reject(new MeshError('TIMEOUT', `"${subject}" was not called: the deadline of the request on "${this.subject}" had passed.`));
+    }
+    let headers: MsgHdrs | undefined;
+    try {
+      headers = this.forwardHeaders(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.host.client.request<T>(subject, data, { ...options, timeout: this.within(options.timeout), headers });
+  }
+
+  // The caller's own timeout when shorter than what is left (left as given, so a bad one is reported).
+  private within(timeout: number | undefined): number {
     const remaining = Math.max(1, this.remaining);
-    const timeout = options.timeout === undefined ? remaining : Math.min(options.timeout, remaining);
-    return this.host.client.request<T>(subject, data, { timeout, headers: this.forwardHeaders(options) });
+    return timeout === undefined || timeout >= remaining ? remaining : timeout;
   }
 
   private forwardHeaders(options: RequestOptions): MsgHdrs | undefined {

@@ -1,4 +1,5 @@
 import type { Msg, NatsError } from 'nats';
+import { MAX_TIMER_MS } from '../options/check-millis';
 import { EndpointStats } from '../discovery/endpoint-stats';
 import { MeshError } from '../errors/mesh-error';
 import { TokenBucket } from '../resilience/token-bucket';
@@ -23,6 +24,7 @@ export interface RouteGuards {
 interface Waiting {
   readonly msg: Msg;
   readonly receivedAt: number;
+  readonly deadline: number;
 }
 
 /**
@@ -90,14 +92,14 @@ export class EndpointRoute {
     }
     if (this.slots > 0) {
       if (this.running >= this.slots) {
-        if (this.waiting.length >= this.maxWaiting) {
+        if (this.waiting.length >= this.maxWaiting && !this.dropExpired(now)) {
           this.stats.rejected++;
           this.refuse(msg, new MeshError('UNAVAILABLE', `"${this.subject}" is at its concurrency limit and its queue is full (bulkhead): retry later.`));
           return;
         }
         // Waiting requests count as in flight: stop() drains them, heartbeats report them as load.
         this.inFlight.enter();
-        this.waiting.push({ msg, receivedAt: now });
+        this.waiting.push({ msg, receivedAt: now, deadline: this.deadlineOf(msg, now) });
         return;
       }
       this.running++;
@@ -141,6 +143,19 @@ export class EndpointRoute {
     }
   }
 
+  // A full queue first lets go of requests whose callers stopped waiting, so they never crowd out live ones.
+  private dropExpired(now: number): boolean {
+    const before = this.waiting.length;
+    for (let i = before - 1; i >= 0; i--) {
+      const w = this.waiting[i];
+      if (w.deadline <= now) {
+        this.waiting.splice(i, 1);
+        this.expire(now - w.deadline);
+      }
+    }
+    return this.waiting.length < before;
+  }
+
   // The caller's absolute deadline also counts the time the request spent before it reached
   // this process (a backlog in the socket, a busy event loop); receipt plus the relative
   // timeout bounds it, so a server clock that is behind never stretches the deadline.
@@ -149,7 +164,8 @@ export class EndpointRoute {
     if (h === undefined) return receivedAt + this.defaultTimeout;
     const timeout = Number(h.get(TIMEOUT_HEADER));
     if (!(timeout > 0)) return receivedAt + this.defaultTimeout;
-    const relative = receivedAt + timeout;
+    // A timeout no timer can hold (over 2^31-1 ms) is clamped, else ctx.signal would abort at once.
+    const relative = receivedAt + (timeout < MAX_TIMER_MS ? timeout : MAX_TIMER_MS);
     const absolute = Number(h.get(DEADLINE_HEADER));
     return absolute > 0 && absolute < relative ? absolute : relative;
   }

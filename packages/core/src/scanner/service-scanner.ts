@@ -2,7 +2,6 @@ import { MeshError } from '../errors/mesh-error';
 import { metadataRegistry, type ClassRecord, type EventRecord, type HandlerRecord } from '../metadata/metadata-registry';
 import { classChain } from '../metadata/class-chain';
 import type { Constructor } from '../metadata/options';
-import { isUserClass } from './user-class';
 import type {
   DependencyDefinition,
   DurableOnOptions,
@@ -10,8 +9,11 @@ import type {
   ServiceDefinition,
   SubscriptionDefinition,
 } from './service-definition';
+import { checkOptionalMillis } from '../options/check-millis';
 import { assertSubject } from './subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
+import { checkDescription, checkServiceOptions } from './service-options-check';
+import { inputClassOf } from './input-type';
 
 /**
  * Turns a `@Service` class into its immutable definition. Handlers and subscriptions
@@ -28,9 +30,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   const cls = target.name;
   assertSubject(own.name, `@Service on ${cls}`, false);
   const options = own.options;
-  if (options.version !== undefined && !/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(options.version)) {
-    throw new MeshError('INVALID_OPTIONS', `@Service('${own.name}') on ${cls} has version "${options.version}": use semver such as "1.2.0".`);
-  }
+  checkServiceOptions(`@Service('${own.name}') on ${cls}`, options);
   const queue = options.queue ?? own.name;
   const records = classChain(target).map((c) => metadataRegistry.get(c)).filter((r): r is ClassRecord => r !== undefined);
 
@@ -64,17 +64,15 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
   assertSubject(subject, where, false);
-  const timeout = h.options.timeout;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new MeshError('INVALID_OPTIONS', `${where} has timeout ${String(timeout)}: use a positive number of milliseconds.`);
-  }
+  checkDescription(where, h.options.description);
+  const timeout = checkOptionalMillis(h.options.timeout, `${where}: option timeout`);
   return {
     name: h.endpoint,
     method: h.method,
     subject,
     queue: h.options.queue ?? queue,
     timeout,
-    input: h.options.input ?? (isUserClass(h.inputType) ? h.inputType : undefined),
+    input: inputClassOf(where, { explicit: h.options.input, designType: h.inputType, untyped: h.untyped }),
     output: h.options.output,
     description: h.options.description,
     idempotent: h.options.idempotent,
@@ -85,7 +83,8 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
 }
 
 function subscriptionOf(queue: string, cls: string, e: EventRecord, all: readonly EventRecord[]): SubscriptionDefinition {
-  assertSubject(e.pattern, `@On('${e.pattern}') on ${cls}.${e.method}`, true);
+  const where = `@On('${e.pattern}') on ${cls}.${e.method}`;
+  assertSubject(e.pattern, where, true);
   const q = e.options.queue;
   return {
     method: e.method,
@@ -93,7 +92,7 @@ function subscriptionOf(queue: string, cls: string, e: EventRecord, all: readonl
     queue: q === true ? derivedQueue(queue, e, all) : typeof q === 'string' && q.length > 0 ? q : undefined,
     durable: e.options.durable,
     durableOptions: e.options.durable === undefined ? undefined : durableOptionsOf(e),
-    input: e.options.input ?? (isUserClass(e.inputType) ? e.inputType : undefined),
+    input: inputClassOf(where, { explicit: e.options.input, designType: e.inputType, untyped: e.untyped }),
     description: e.options.description,
   };
 }

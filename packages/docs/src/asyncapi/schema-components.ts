@@ -7,7 +7,8 @@ const PREFIX = '#/components/schemas/';
  * Collects DTO schemas into AsyncAPI `components.schemas`. Each DTO schema carries its own
  * `$defs`; inside an AsyncAPI document `#/$defs/X` would point at the document's root, so every
  * definition moves to `components.schemas` and its `$ref`s are rewritten. Equal schemas of the
- * same name are kept once; a different schema with a taken name gets a numbered one.
+ * same name are kept once, compared with the definitions they reach (not every definition of
+ * the DTO that nests them); a different schema with a taken name gets a numbered one.
  */
 export class SchemaComponents {
   private readonly byName = new Map<string, { json: string; schema: JsonSchema }>();
@@ -18,9 +19,9 @@ export class SchemaComponents {
     const defs = $defs ?? {};
     const names = new Map<string, string>();
     for (const name of Object.keys(defs).sort(compare)) {
-      names.set(name, this.reserve(name, JSON.stringify([defs[name], defs])));
+      names.set(name, this.reserve(name, identity(defs[name]!, defs)));
     }
-    const rootName = this.reserve(top.title ?? fallbackName, JSON.stringify(schema));
+    const rootName = this.reserve(top.title ?? fallbackName, identity(top, defs));
     const rewrite = (s: JsonSchema): JsonSchema => rewriteRefs(s, (ref) => (ref === '#' ? PREFIX + rootName : PREFIX + (names.get(ref.slice('#/$defs/'.length)) ?? 'unknown')));
     for (const [local, global] of names) this.byName.get(global)!.schema = rewrite(defs[local]!);
     this.byName.get(rootName)!.schema = rewrite(top);
@@ -49,6 +50,27 @@ export class SchemaComponents {
       if (taken.json === json) return name;
     }
   }
+}
+
+/** What makes two schemas one component: the schema and every definition it reaches, by name. */
+function identity(schema: JsonSchema, defs: Readonly<Record<string, JsonSchema>>): string {
+  const reached = new Map<string, JsonSchema | undefined>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/')) {
+          const name = v.slice('#/$defs/'.length);
+          if (!reached.has(name)) {
+            reached.set(name, defs[name]);
+            visit(defs[name]);
+          }
+        } else visit(v);
+      }
+    }
+  };
+  visit(schema);
+  return JSON.stringify([schema, [...reached].sort(([a], [b]) => compare(a, b))]);
 }
 
 function rewriteRefs(schema: JsonSchema, to: (ref: string) => string): JsonSchema {

@@ -87,6 +87,41 @@ describe('toAsyncApi', () => {
     expect(JSON.stringify(schemas)).not.toContain('$schema');
   });
 
+  it('keeps one component for one nested class, whatever else the DTOs that use it nest', () => {
+    class Line {
+      @IsString() sku!: string;
+    }
+    class Note {
+      @IsString() text!: string;
+    }
+    class Order {
+      @ValidateNested({ each: true }) @Type(() => Line) lines!: Line[];
+      @ValidateNested() @Type(() => Note) note!: Note;
+    }
+    class Invoice {
+      @ValidateNested({ each: true }) @Type(() => Line) lines!: Line[];
+    }
+    @Service('shop.orders')
+    class ShopService {
+      @Handle('place')
+      place(input: Order) {
+        return input;
+      }
+      @Handle('bill')
+      bill(input: Invoice) {
+        return input;
+      }
+      @Handle('check')
+      check(input: Line) {
+        return input;
+      }
+    }
+    const schemas = toAsyncApi(describe_([ShopService]), { title: 'Shop', version: '1.0.0' }).components.schemas;
+    expect(Object.keys(schemas).filter((n) => !n.startsWith('Mesh') && n !== 'RequestHeaders')).toEqual(['Invoice', 'Line', 'Note', 'Order']);
+    expect(schemas.Order!.properties!.lines).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Line' } });
+    expect(schemas.Invoice!.properties!.lines).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Line' } });
+  });
+
   it('makes request/reply endpoints receive operations with a reply and the error message', () => {
     const op = doc.operations.crm_guests_handle_create!;
     expect(op.action).toBe('receive');

@@ -27,7 +27,7 @@ export const HTML_SCRIPT = `
     graphNodes.forEach(function (n) {
       n.classList.toggle('dim', words.length > 0 && !shown[n.getAttribute('data-service')]);
     });
-    count.textContent = visible + ' of ' + sections.length + ' services';
+    count.textContent = visible + ' of ' + sections.length + (sections.length === 1 ? ' service' : ' services');
     none.hidden = visible > 0;
   }
   input.addEventListener('input', filter);

@@ -8,6 +8,7 @@ import { escapeHtml as h } from './escape-html';
 import { HTML_SCRIPT } from './html-script';
 import { HTML_STYLES } from './html-styles';
 import { subjectGraphSvg } from './subject-graph';
+import { countOf } from '../model/count-of';
 
 /** Options of {@link toHtml}. */
 export interface HtmlOptions {
@@ -37,7 +38,12 @@ export function toHtml(descriptions: readonly ServiceDescription[], options: Htm
   const colorOf = (name: string) => PALETTE[names.indexOf(name) % PALETTE.length] ?? PALETTE[0]!;
   const flow = eventFlow(services);
   const count = (f: (s: ServiceDescription) => number) => services.reduce((n, s) => n + f(s), 0);
-  const summary = `${services.length} services · ${count((s) => s.endpoints.length)} endpoints · ${count((s) => s.emits.length)} events · ${count((s) => s.subscriptions.length)} subscriptions`;
+  const summary = [
+    countOf(services.length, 'service'),
+    countOf(count((s) => s.endpoints.length), 'endpoint'),
+    countOf(count((s) => s.emits.length), 'event'),
+    countOf(count((s) => s.subscriptions.length), 'subscription'),
+  ].join(' · ');
   const graph = subjectGraphSvg(flow, colorOf);
 
   return `<!DOCTYPE html>
@@ -92,7 +98,7 @@ function fieldNames(schema: JsonSchema | undefined): string[] {
 }
 
 function navItem(s: ServiceDescription, page: string, color: string): string {
-  const counts = [`${s.endpoints.length} endpoints`, `${s.subscriptions.length} subscriptions`, `${s.emits.length} events`].join(' · ');
+  const counts = [countOf(s.endpoints.length, 'endpoint'), countOf(s.subscriptions.length, 'subscription'), countOf(s.emits.length, 'event')].join(' · ');
   return `<li data-service="${h(s.name)}" data-search="${h(searchText(s))}" style="--c:${color}"><a href="#service-${h(page)}"><span class="name">${h(s.name)}</span><span class="version">${h(s.version)}</span><span class="counts">${counts}</span></a></li>`;
 }
 

@@ -3,6 +3,7 @@ import { eventFlow, type EventFlow } from '../model/event-flow';
 import { compare, normalizeDescriptions } from '../model/normalize-descriptions';
 import { pageNames } from '../model/page-names';
 import { cell, schemaMarkdown } from './markdown-schema';
+import { countOf } from '../model/count-of';
 
 /** Options of {@link toMarkdown}. */
 export interface MarkdownOptions {
@@ -29,7 +30,7 @@ export function toMarkdown(descriptions: readonly ServiceDescription[], options:
 }
 
 function indexPage(services: readonly ServiceDescription[], pages: Map<ServiceDescription, string>, flow: EventFlow, title: string): string {
-  const out = [`# ${title}`, '', `${services.length} service${services.length === 1 ? '' : 's'}, generated from their natsmesh metadata.`, ''];
+  const out = [`# ${title}`, '', `${countOf(services.length, 'service')}, generated from their natsmesh metadata.`, ''];
   out.push('| Service | Version | Endpoints | Subscriptions | Emits | Description |', '| --- | --- | --- | --- | --- | --- |');
   for (const s of services) {
     out.push(
