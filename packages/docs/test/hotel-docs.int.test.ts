@@ -35,7 +35,7 @@ describe('docs of the hotel example', () => {
 
     const audit = document!.operations().get('hotel_compliance_on_onSave')!;
     expect(audit.channels().all()[0]!.address()).toBe('app.{wildcard1}.save');
-    expect(audit.bindings().get('nats')?.value()).toEqual({ queue: 'hotel.compliance' });
+    expect(audit.bindings().get('nats')?.value()).toEqual({ queue: 'hotel.compliance.onSave' });
     const log = document!.operations().get('hotel_persistence_on_store')!;
     expect(log.bindings().all()).toHaveLength(0);
     expect(log.channels().all()[0]!.parameters().all().map((p) => p.id())).toEqual(['rest']);

@@ -9,6 +9,7 @@ import type { SrvService } from '../discovery/srv-responses';
 import type { ConsumerPlan, StreamPlan } from '../durable/durable-plan';
 import type { DurableRoute } from '../durable/durable-route';
 import { ensureDurables, openJetStream } from '../durable/jetstream-setup';
+import type { RequestSubject } from '../durable/request-subjects';
 import { MeshError } from '../errors/mesh-error';
 import type { Logger } from '../logging/logger';
 import { EndpointRoute } from '../runtime/endpoint-route';
@@ -31,7 +32,14 @@ export interface AppParts {
   readonly drainTimeout: number;
   /** Durable subscriptions with the streams and consumers they need; undefined when there are none. */
   readonly durables:
-    | { readonly streams: readonly StreamPlan[]; readonly consumers: readonly ConsumerPlan[]; readonly routes: readonly DurableRoute[]; readonly domain: string | undefined }
+    | {
+        readonly streams: readonly StreamPlan[];
+        readonly consumers: readonly ConsumerPlan[];
+        readonly routes: readonly DurableRoute[];
+        readonly domain: string | undefined;
+        /** The app's endpoint subjects: no stream it creates or checks may store one. */
+        readonly endpoints: readonly RequestSubject[];
+      }
     | undefined;
   /** Undefined when discovery is off. */
   readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
@@ -108,7 +116,7 @@ export class App {
       const durables = this.parts.durables;
       if (durables) {
         const jsm = await openJetStream(nc, durables.domain);
-        await ensureDurables(jsm, durables.streams, durables.consumers);
+        await ensureDurables(jsm, durables.streams, durables.consumers, durables.endpoints);
         const js = nc.jetstream(durables.domain === undefined ? undefined : { domain: durables.domain });
         for (const route of durables.routes) {
           await route.start(nc, js);

@@ -259,7 +259,7 @@ describe('createApp', () => {
             inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'Clock', type: 'object' },
           },
         ],
-        subscriptions: [{ pattern: 'app.*.error', method: 'on', queue: 'desc.svc' }],
+        subscriptions: [{ pattern: 'app.*.error', method: 'on', queue: 'desc.svc.on' }],
       },
     ]);
   });

@@ -12,6 +12,7 @@ import { EventRoute } from '../runtime/event-route';
 import { InFlight } from '../runtime/in-flight';
 import type { ServiceDefinition } from '../scanner/service-definition';
 import { scanService } from '../scanner/service-scanner';
+import { assignQueueGroups } from '../scanner/queue-groups';
 import { compileDtoValidator, type DtoValidator } from '../validation/dto-validator';
 import { App } from './app';
 import { describeService } from './describe';
@@ -37,12 +38,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   if (classes.size === 0) {
     throw new MeshError('INVALID_OPTIONS', 'createApp found no service: pass services: [MyService] or scan: "dist/**/*.service.js".');
   }
-  const definitions = [...classes].map(scanService);
-  checkUnique(definitions);
-  if (options.discovery !== false) checkSrvNames(definitions);
+  const scanned = [...classes].map(scanService);
+  checkUnique(scanned);
+  if (options.discovery !== false) checkSrvNames(scanned);
+  const definitions = assignQueueGroups(scanned);
+  const endpointSubjects = definitions.flatMap((d) => d.endpoints.map((e) => ({ subject: e.subject, where: `@Handle('${e.name}') on ${d.target.name}.${e.method}` })));
   const durablePlan = planDurables(
     definitions.flatMap((d) => d.subscriptions.filter((s) => s.durable !== undefined).map((s) => ({ definition: s, where: `@On('${s.pattern}') on ${d.target.name}.${s.method}` }))),
     options.jetstream,
+    endpointSubjects,
   );
 
   const instance = typeof options.instance === 'string' ? { id: options.instance } : (options.instance ?? {});
@@ -107,7 +111,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     drainTimeout,
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
     durables:
-      durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain },
+      durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain, endpoints: endpointSubjects },
   });
 }
 

@@ -34,11 +34,11 @@ describe('retryDelay', () => {
 });
 
 describe('planDurables', () => {
-  it('derives one stream per first token, with defaults for every consumer', () => {
-    const plan = planDurables([sub('app.*.save', 'audit'), sub('app.booking.delete', 'mail'), sub('orders.>', 'ship')]);
+  it('derives one stream per first token over exactly its durable patterns, with defaults for every consumer', () => {
+    const plan = planDurables([sub('app.*.save', 'audit'), sub('app.booking.delete', 'mail'), sub('app.booking.save', 'copy'), sub('orders.>', 'ship')]);
     expect(plan.streams).toEqual([
-      { name: 'NATSMESH_app', managed: true, options: { name: 'NATSMESH_app', subjects: ['app.>'] } },
-      { name: 'NATSMESH_orders', managed: true, options: { name: 'NATSMESH_orders', subjects: ['orders.>'] } },
+      { name: 'NATSMESH_app', managed: true, derived: true, options: { name: 'NATSMESH_app', subjects: ['app.*.save', 'app.booking.delete'] } },
+      { name: 'NATSMESH_orders', managed: true, derived: true, options: { name: 'NATSMESH_orders', subjects: ['orders.>'] } },
     ]);
     expect(plan.consumers[0]).toEqual({
       stream: 'NATSMESH_app',
@@ -75,14 +75,20 @@ describe('planDurables', () => {
       [[sub('app.x', 'a', { deadLetter: 'dlq.>' })]],
       [[sub('app.x', 'a', { stream: 'E' })], { streams: [{ name: 'E', subjects: ['orders.>'] }] }],
       [[sub('app.x', 'a')], { streams: [{ name: 'E', subjects: ['app.>'], replicas: 7 }] }],
+      [[sub('app.>', 'a')], {}],
+      [[sub('app.x', 'a')], { streams: [{ name: 'E', subjects: ['app.orders.*'] }] }],
+      [[sub('_INBOX.>', 'a')]],
+      [[sub('$NATSMESH.I.x.app', 'a', { stream: 'E' })], { streams: [{ name: 'E', subjects: ['$NATSMESH.>'] }] }],
     ];
-    for (const [subs, options] of bad) expect(() => planDurables(subs, options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    const endpoints = [{ subject: 'app.orders.place', where: "@Handle('place') on Orders.place" }];
+    for (const [subs, options] of bad) expect(() => planDurables(subs, options, endpoints)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => planDurables([sub('$NATSMESH.DLQ.>', 'replay')], {}, endpoints)).not.toThrow();
   });
 });
 
 describe('streamConfigOf', () => {
   it('turns limits into the server config in nanoseconds', () => {
-    const c = streamConfigOf({ name: 'E', managed: true, options: { name: 'E', subjects: ['app.>'], retention: 'interest', storage: 'memory', maxAge: 1000, maxMsgs: 10, maxBytes: 2048, replicas: 3, duplicateWindow: 500 } });
+    const c = streamConfigOf({ name: 'E', managed: true, derived: false, options: { name: 'E', subjects: ['app.>'], retention: 'interest', storage: 'memory', maxAge: 1000, maxMsgs: 10, maxBytes: 2048, replicas: 3, duplicateWindow: 500 } });
     expect(c).toMatchObject({ name: 'E', subjects: ['app.>'], retention: 'interest', storage: 'memory', max_age: 1_000_000_000, max_msgs: 10, max_bytes: 2048, num_replicas: 3, duplicate_window: 500_000_000 });
   });
 });

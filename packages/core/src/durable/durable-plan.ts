@@ -1,6 +1,7 @@
 import { MeshError } from '../errors/mesh-error';
 import { subjectCovers } from '../scanner/subject-match';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
+import { assertNoRequestSubjects, minimalSubjects, type RequestSubject } from './request-subjects';
 import type { JetStreamOptions, StreamOptions } from './stream-options';
 
 /** A stream the app needs: created at start when `managed` and missing, checked otherwise. */
@@ -8,6 +9,8 @@ export interface StreamPlan {
   readonly name: string;
   /** Created when missing (configured in createApp or derived); false: named by `stream` only, must exist. */
   readonly managed: boolean;
+  /** Derived by natsmesh (`NATSMESH_<first token>`): its subjects are exactly the durable patterns, and an existing one is brought to them. */
+  readonly derived: boolean;
   readonly options: StreamOptions & { readonly subjects: readonly string[] };
 }
 
@@ -45,19 +48,27 @@ export const DEAD_LETTER_PREFIX = '$NATSMESH.DLQ';
 const NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
- * Decides, at createApp, which streams and consumers the durable subscriptions need.
+ * Decides, at createApp, which streams and consumers the durable subscriptions need. A derived
+ * stream `NATSMESH_<first token>` stores exactly the durable patterns of that first token (patterns
+ * that overlap must share a stream: JetStream refuses two streams with overlapping subjects).
  *
- * @throws MeshError `INVALID_OPTIONS` for a bad name or limit, a pattern no stream can hold, or a durable name used twice on one stream.
+ * @param endpoints the request subjects the app answers: no stream may store one of them.
+ * @throws MeshError `INVALID_OPTIONS` for a bad name or limit, a pattern no stream can hold, a durable name used twice on one stream, or a stream that would store a request subject.
  */
-export function planDurables(subs: readonly DurableSubscription[], options: JetStreamOptions = {}): { streams: StreamPlan[]; consumers: ConsumerPlan[] } {
+export function planDurables(
+  subs: readonly DurableSubscription[],
+  options: JetStreamOptions = {},
+  endpoints: readonly RequestSubject[] = [],
+): { streams: StreamPlan[]; consumers: ConsumerPlan[] } {
   const configured = new Map<string, StreamOptions>();
   for (const s of options.streams ?? []) {
     if (!NAME.test(s.name)) throw invalid(`createApp jetstream.streams has a stream named "${s.name}": use letters, digits, "_" and "-" only.`);
     checkLimits(s, `stream ${s.name}`);
+    assertNoRequestSubjects(s.name, s.subjects ?? [], endpoints, `Narrow the subjects of stream ${s.name} in createApp({ jetstream: { streams } }).`);
     configured.set(s.name, s);
   }
-  const streams = new Map<string, { managed: boolean; options: StreamOptions; subjects: string[] }>();
-  for (const s of configured.values()) streams.set(s.name, { managed: true, options: s, subjects: [...(s.subjects ?? [])] });
+  const streams = new Map<string, { managed: boolean; derived: boolean; options: StreamOptions; subjects: string[]; users: string[] }>();
+  for (const s of configured.values()) streams.set(s.name, { managed: true, derived: false, options: s, subjects: [...(s.subjects ?? [])], users: [] });
 
   const consumers: ConsumerPlan[] = [];
   const seen = new Map<string, string>();
@@ -68,7 +79,7 @@ export function planDurables(subs: readonly DurableSubscription[], options: JetS
     let stream = o.stream;
     if (stream !== undefined) {
       if (!NAME.test(stream)) throw invalid(`${where} has stream "${stream}": a stream name takes letters, digits, "_" and "-" only.`);
-      if (!streams.has(stream)) streams.set(stream, { managed: false, options: { name: stream }, subjects: [] });
+      if (!streams.has(stream)) streams.set(stream, { managed: false, derived: false, options: { name: stream }, subjects: [], users: [] });
     } else {
       stream = [...configured.values()].find((s) => (s.subjects ?? []).some((f) => subjectCovers(f, d.pattern)))?.name;
       if (stream === undefined) {
@@ -78,9 +89,9 @@ export function planDurables(subs: readonly DurableSubscription[], options: JetS
         }
         stream = `NATSMESH_${first.replace(/[^A-Za-z0-9_-]/g, '_')}`;
         let plan = streams.get(stream);
-        if (!plan) streams.set(stream, (plan = { managed: true, options: { name: stream }, subjects: [] }));
-        const subject = d.pattern === first ? first : `${first}.>`;
-        if (!plan.subjects.includes(subject)) plan.subjects.push(subject);
+        if (!plan) streams.set(stream, (plan = { managed: true, derived: true, options: { name: stream }, subjects: [], users: [] }));
+        plan.subjects.push(d.pattern);
+        plan.users.push(where);
       }
     }
     const plan = streams.get(stream)!;
@@ -104,8 +115,13 @@ export function planDurables(subs: readonly DurableSubscription[], options: JetS
     if (!/^[^\s.*>]+(?:\.[^\s.*>]+)*$/.test(deadLetter)) throw invalid(`${where} has deadLetter "${deadLetter}": use a subject without wildcards or white space.`);
     consumers.push({ stream, durable, filter: d.pattern, maxDeliver, backoff, ackWait, maxAckPending: Math.floor(maxAckPending), deadLetter });
   }
+  for (const s of streams.values()) {
+    if (!s.derived) continue;
+    s.subjects = minimalSubjects(s.subjects);
+    assertNoRequestSubjects(s.options.name, s.subjects, endpoints, `It stores the durable patterns of ${s.users.join(', ')}: narrow the pattern (e.g. "${s.subjects[0].split('.')[0]}.events.>") or give the endpoint another subject.`);
+  }
   return {
-    streams: [...streams.values()].map((s) => ({ name: s.options.name, managed: s.managed, options: { ...s.options, subjects: s.subjects } })),
+    streams: [...streams.values()].map((s) => ({ name: s.options.name, managed: s.managed, derived: s.derived, options: { ...s.options, subjects: s.subjects } })),
     consumers,
   };
 }

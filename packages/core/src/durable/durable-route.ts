@@ -10,6 +10,7 @@ import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { retryDelay, type ConsumerPlan } from './durable-plan';
 import { DEAD_LETTER_HEADERS } from './dead-letter-headers';
+import { drainPulls } from './drain-pulls';
 
 type HandlerFn = (input: unknown, ctx: Context) => unknown;
 
@@ -26,7 +27,6 @@ export class DurableRoute {
   private readonly fn: HandlerFn;
   private messages: ConsumerMessages | undefined;
   private nc: NatsConnection | undefined;
-  private stopping = false;
 
   constructor(
     readonly definition: SubscriptionDefinition,
@@ -44,25 +44,24 @@ export class DurableRoute {
   /** Starts pulling from the (existing) consumer. */
   async start(nc: NatsConnection, js: JetStreamClient): Promise<void> {
     this.nc = nc;
-    this.stopping = false;
     const consumer = await js.consumers.get(this.plan.stream, this.plan.durable);
     this.messages = await consumer.consume({ max_messages: Math.min(PULL_BATCH, this.plan.maxAckPending), callback: (m) => this.onMessage(m) });
   }
 
-  /** Stops pulling; handlers in flight go on (the app waits for them) and ack as usual. */
+  /**
+   * Stops pulling; handlers in flight go on (the app waits for them) and ack as usual. Events the
+   * server sent before it saw the unsubscribe are still received and handled like the others, so
+   * none is left pending until its ack wait.
+   */
   async stop(): Promise<void> {
-    this.stopping = true;
     const m = this.messages;
     this.messages = undefined;
-    if (m) await m.close().catch(() => undefined);
+    if (!m) return;
+    await drainPulls(m);
+    await m.close().catch(() => undefined);
   }
 
   private onMessage(m: JsMsg): void {
-    if (this.stopping) {
-      // Already pulled but not started: hand it back at once rather than after ack_wait.
-      m.nak();
-      return;
-    }
     this.inFlight.enter();
     void this.run(m);
   }

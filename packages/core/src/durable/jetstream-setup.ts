@@ -3,6 +3,8 @@ import { MeshError } from '../errors/mesh-error';
 import type { ConsumerPlan, StreamPlan } from './durable-plan';
 import { subjectCovers } from '../scanner/subject-match';
 import { DEFAULT_MAX_AGE } from './durable-plan';
+import { assertNoRequestSubjects, type RequestSubject } from './request-subjects';
+import { exactSubjects } from './exact-subjects';
 
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
@@ -30,12 +32,20 @@ export async function openJetStream(nc: NatsConnection, domain: string | undefin
  * Creates each managed stream that is missing and checks the ones present; then creates each
  * durable consumer that is missing. Every instance of a service runs this at start: the
  * calls are idempotent, so racing instances end up with the same stream and consumer.
+ * A derived stream that exists (made by an older natsmesh over `<token>.>`, or by another app)
+ * is brought to exactly the filters of its consumers plus this app's durable patterns.
  *
- * @throws MeshError `INVALID_OPTIONS` when a stream is missing or does not cover a pattern, or a consumer filters other subjects.
+ * @param endpoints the request subjects the app answers: no stream may store one of them.
+ * @throws MeshError `INVALID_OPTIONS` when a stream is missing, does not cover a pattern or stores a request subject, or a consumer filters other subjects.
  */
-export async function ensureDurables(jsm: JetStreamManager, streams: readonly StreamPlan[], consumers: readonly ConsumerPlan[]): Promise<void> {
+export async function ensureDurables(
+  jsm: JetStreamManager,
+  streams: readonly StreamPlan[],
+  consumers: readonly ConsumerPlan[],
+  endpoints: readonly RequestSubject[] = [],
+): Promise<void> {
   for (const plan of streams) {
-    const present = await streamInfo(jsm, plan.name);
+    let present = await streamInfo(jsm, plan.name);
     if (present === undefined) {
       if (!plan.managed) {
         throw new MeshError('INVALID_OPTIONS', `Stream ${plan.name} does not exist: create it, or configure it in createApp({ jetstream: { streams: [{ name: '${plan.name}', subjects }] } }).`);
@@ -43,8 +53,16 @@ export async function ensureDurables(jsm: JetStreamManager, streams: readonly St
       await jsm.streams.add(streamConfigOf(plan));
       continue;
     }
+    if (plan.derived) {
+      const subjects = await exactSubjects(jsm, plan, present.subjects ?? []);
+      if (subjects !== undefined) present = (await jsm.streams.update(plan.name, { ...present, subjects })).config;
+    }
+    const fix = plan.derived
+      ? 'Narrow the durable patterns that use it, or delete the consumers whose filters store the endpoint.'
+      : `Narrow the subjects of stream ${plan.name} (nats stream edit ${plan.name} --subjects …) or use another stream.`;
+    assertNoRequestSubjects(plan.name, present.subjects ?? [], endpoints, fix);
     for (const c of consumers) {
-      if (c.stream === plan.name && !present.subjects.some((f) => subjectCovers(f, c.filter))) {
+      if (c.stream === plan.name && !(present.subjects ?? []).some((f) => subjectCovers(f, c.filter))) {
         throw new MeshError(
           'INVALID_OPTIONS',
           `Stream ${plan.name} exists with subjects ${JSON.stringify(present.subjects)}, which do not cover "${c.filter}" of durable ${c.durable}: add the subject to the stream or use another stream.`,
@@ -93,10 +111,9 @@ export function streamConfigOf(plan: StreamPlan): Partial<StreamConfig> & { name
   return config;
 }
 
-async function streamInfo(jsm: JetStreamManager, name: string): Promise<{ subjects: string[] } | undefined> {
+async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
   try {
-    const info = await jsm.streams.info(name);
-    return { subjects: info.config.subjects ?? [] };
+    return (await jsm.streams.info(name)).config;
   } catch (err) {
     if (apiCode(err) === STREAM_NOT_FOUND) return undefined;
     throw err;

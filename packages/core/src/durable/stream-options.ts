@@ -2,7 +2,7 @@
 export interface StreamOptions {
   /** Stream name (`[A-Za-z0-9_-]`). */
   readonly name: string;
-  /** Subjects the stream stores; default the `<first token>.>` of the durable patterns that use it. */
+  /** Subjects the stream stores; none may overlap a request subject (an endpoint, `_INBOX.>`, `$SRV.>`). */
   readonly subjects?: readonly string[];
   /** `limits` (default: kept until a limit is hit), `interest` (kept while a consumer still needs it) or `workqueue`. */
   readonly retention?: 'limits' | 'interest' | 'workqueue';
@@ -25,7 +25,7 @@ export interface JetStreamOptions {
   /**
    * Streams the app creates at start when missing (and checks when present). A durable `@On`
    * uses the stream its `stream` option names, else the first one here whose subjects cover its
-   * pattern, else `NATSMESH_<first token>` over `<first token>.>` with the defaults above.
+   * pattern, else `NATSMESH_<first token>` over exactly the durable patterns of that token, with the defaults above.
    */
   readonly streams?: readonly StreamOptions[];
   /** JetStream domain, for leaf-node setups. */

@@ -44,7 +44,11 @@ export interface HandleOptions {
 
 /** Options of {@link On}. */
 export interface OnOptions {
-  /** `true`: one instance of the service gets each event (queue group = service name); a string names the group. */
+  /**
+   * `true`: one instance of the service gets each event, in a queue group of its own
+   * (`<service queue>.<method>`); a string names the group (createApp refuses a named group
+   * shared with an overlapping subscription).
+   */
   readonly queue?: boolean | string;
   /**
    * Name of a JetStream durable consumer (`[A-Za-z0-9_-]`): the events are stored in a stream

@@ -92,8 +92,19 @@ describe('scanService', () => {
   it('maps @On queue options to queue groups', () => {
     const byMethod = Object.fromEntries(def.subscriptions.map((s) => [s.method, s]));
     expect(byMethod.onError.queue).toBeUndefined();
-    expect(byMethod.audit.queue).toBe('hotel.booking');
+    // queue: true gets a group of its own, so it never shares messages with another subscription.
+    expect(byMethod.audit.queue).toBe('hotel.booking.audit');
     expect(byMethod.archive.queue).toBe('archivists');
+  });
+
+  it('numbers the queue groups of one method queued on several patterns', () => {
+    @Service('multi')
+    class Multi {
+      @On('multi.a', { queue: true })
+      @On('multi.*', { queue: true })
+      on() {}
+    }
+    expect(scanService(Multi).subscriptions.map((s) => `${s.pattern} ${s.queue}`).sort()).toEqual(['multi.* multi.on.1', 'multi.a multi.on.2']);
   });
 
   it('records constructor dependencies by type', () => {

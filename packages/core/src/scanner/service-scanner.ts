@@ -53,7 +53,7 @@ export function scanService(target: Constructor): ServiceDefinition {
       ...records.flatMap((r) => r.emits.map((e) => ({ subject: e.subject, payload: e.options.payload, description: e.options.description }))),
     ],
     endpoints: [...handlers.values()].map((h) => endpointOf(own.name, queue, cls, h)),
-    subscriptions: [...events.values()].map((e) => subscriptionOf(own.name, queue, cls, e)),
+    subscriptions: [...events.values()].map((e) => subscriptionOf(queue, cls, e, [...events.values()])),
     dependencies: dependenciesOf(target, own.paramTypes),
     target,
   });
@@ -82,19 +82,31 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
   };
 }
 
-function subscriptionOf(service: string, queue: string, cls: string, e: EventRecord): SubscriptionDefinition {
+function subscriptionOf(queue: string, cls: string, e: EventRecord, all: readonly EventRecord[]): SubscriptionDefinition {
   const where = `@On('${e.pattern}') on ${cls}.${e.method}`;
   assertSubject(e.pattern, where, true);
   const q = e.options.queue;
   return {
     method: e.method,
     pattern: e.pattern,
-    queue: q === true ? queue : typeof q === 'string' && q.length > 0 ? q : undefined,
+    queue: q === true ? derivedQueue(queue, e, all) : typeof q === 'string' && q.length > 0 ? q : undefined,
     durable: e.options.durable,
     durableOptions: e.options.durable === undefined ? undefined : durableOptionsOf(e),
     input: inputClassOf(where, { explicit: e.options.input, designType: e.inputType, untyped: e.untyped }),
     description: e.options.description,
   };
+}
+
+/**
+ * The queue group of an `@On(…, { queue: true })`: its own, `<service queue>.<method>` (then
+ * `.<n>` when the method has several queued patterns). NATS gives each message to one member of a
+ * group across every subscription of that group that matches, so a group shared with an overlapping
+ * subscription or endpoint would take messages from it. Derived from the class alone, so every
+ * instance computes the same name and load balancing across instances still works.
+ */
+function derivedQueue(queue: string, e: EventRecord, all: readonly EventRecord[]): string {
+  const siblings = all.filter((o) => o.method === e.method && o.options.queue === true);
+  return siblings.length > 1 ? `${queue}.${e.method}.${siblings.indexOf(e) + 1}` : `${queue}.${e.method}`;
 }
 
 function durableOptionsOf(e: EventRecord): DurableOnOptions {

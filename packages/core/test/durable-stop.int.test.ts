@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { connect, type NatsConnection } from 'nats';
+import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import { createApp, On, Service, type App } from '@natsmesh/core';
+import { quietLogger } from './quiet-logger';
+import { until } from './until';
+
+const handled: string[] = [];
+let stopOnFirst: (() => Promise<void>) | undefined;
+let stopping: Promise<void> | undefined;
+
+@Service('halt.audit')
+class HaltService {
+  @On('halt.save', { durable: 'halt-save', ackWait: 60_000 })
+  onSave(evt: { id: string }) {
+    handled.push(evt.id);
+    if (stopOnFirst !== undefined && stopping === undefined) stopping = stopOnFirst();
+  }
+}
+
+describe('stopping an app with durable events already pulled', () => {
+  let server: NatsServerHandle;
+  let nc: NatsConnection;
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: true });
+    nc = await connect({ servers: server.url });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+  });
+  const boot = () => createApp({ services: [HaltService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+
+  it('handles every event the server sent before it saw the stop, so none waits out ack_wait', async () => {
+    const a: App = await boot();
+    await a.start();
+    // The first event stops the app while the server is still sending the others.
+    stopOnFirst = () => a.stop();
+    const js = nc.jetstream();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => js.publish('halt.save', JSON.stringify({ id: `e${i}` }))));
+    await until(() => stopping !== undefined, 'the first event');
+    await stopping;
+    stopOnFirst = undefined;
+
+    // A restarted instance gets whatever is left now, not after the 60 s ack wait, and nothing twice.
+    const b = await boot();
+    await b.start();
+    await until(() => handled.length >= 50, 'the rest');
+    await b.stop();
+    expect([...handled].sort()).toEqual(Array.from({ length: 50 }, (_, i) => `e${i}`).sort());
+    const info = await (await nc.jetstreamManager()).consumers.info('NATSMESH_halt', 'halt-save');
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+  });
+});
