@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { connect, type NatsConnection } from 'nats';
-import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, On, Service, type App } from '@natsmesh/core';
-import { quietLogger } from './quiet-logger';
+import type { NatsConnection } from 'nats';
+import { On, Service, type App } from '@natsmesh/core';
+import { useJetStreamServer } from './jetstream-server';
 import { until } from './until';
 
 const handled: string[] = [];
@@ -19,17 +18,10 @@ class HaltService {
 }
 
 describe('stopping an app with durable events already pulled', () => {
-  let server: NatsServerHandle;
+  const fx = useJetStreamServer();
   let nc: NatsConnection;
-  beforeAll(async () => {
-    server = await startNatsServer({ jetstream: true });
-    nc = await connect({ servers: server.url });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
-  });
-  const boot = () => createApp({ services: [HaltService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+  beforeAll(() => (nc = fx.nc));
+  const boot = () => fx.boot([HaltService]);
 
   it('handles every event the server sent before it saw the stop, so none waits out ack_wait', async () => {
     const a: App = await boot();

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { connect, RetentionPolicy, StorageType, type NatsConnection } from 'nats';
-import { startNatsServer, type NatsServerHandle, catchMeshError } from '@natsmesh/testing';
-import { createApp, Handle, On, Service } from '@natsmesh/core';
-import { quietLogger } from './quiet-logger';
+import { RetentionPolicy, StorageType, type NatsConnection } from 'nats';
+import { catchMeshError } from '@natsmesh/testing';
+import { Handle, On, Service } from '@natsmesh/core';
+import { useJetStreamServer } from './jetstream-server';
 import { until } from './until';
 
 const durableSeen: string[] = [];
@@ -30,18 +30,10 @@ class AccAuditService {
 }
 
 describe('durable streams never capture request/reply subjects', () => {
-  let server: NatsServerHandle;
+  const fx = useJetStreamServer();
   let nc: NatsConnection;
-  beforeAll(async () => {
-    server = await startNatsServer({ jetstream: true });
-    nc = await connect({ servers: server.url });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
-  });
-  const boot = (services: (new () => object)[], jetstream?: object) =>
-    createApp({ services, nats: { servers: server.url }, logger: quietLogger(), discovery: false, jetstream });
+  beforeAll(() => (nc = fx.nc));
+  const boot = fx.boot;
 
   it('answers requests to an endpoint beside a durable pattern of the same first token, and stores only the durable patterns', async () => {
     const app = await boot([OrdersService, AccAuditService]);

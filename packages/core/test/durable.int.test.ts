@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle, catchMeshError } from '@natsmesh/testing';
 import { createApp, createClient, DEAD_LETTER_HEADERS, Handle, On, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
+import { useJetStreamServer } from './jetstream-server';
 import { until } from './until';
 
 const handled: { instance: string; id: string; deliveries: number }[] = [];
@@ -160,18 +161,10 @@ describe('durable events over JetStream', () => {
 });
 
 describe('streams and consumers that exist already', () => {
-  let server: NatsServerHandle;
+  const fx = useJetStreamServer();
   let nc: NatsConnection;
-  beforeAll(async () => {
-    server = await startNatsServer({ jetstream: true });
-    nc = await connect({ servers: server.url });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
-  });
-  const boot = (services: (new () => object)[], jetstream?: object) =>
-    createApp({ services, nats: { servers: server.url }, logger: quietLogger(), discovery: false, jetstream });
+  beforeAll(() => (nc = fx.nc));
+  const boot = fx.boot;
 
   it('updates a consumer whose limits changed, and refuses a stream or consumer that does not fit', async () => {
     @Service('fit.one')
