@@ -140,6 +140,51 @@ describe('scanService', () => {
     expect(codeOf(() => scanService(Spaced))).toBe('INVALID_SUBJECT');
   });
 
+  it('rejects endpoints on subjects NATS and natsmesh reserve ($SRV, $NATSMESH, $JS, _INBOX)', () => {
+    @Service('$SRV')
+    class SrvHijack {
+      @Handle('PING')
+      ping() {
+        return { hijacked: true };
+      }
+    }
+    @Service('ok.name')
+    class DiscoverHijack {
+      @Handle('d', { subject: '$NATSMESH.DISCOVER' })
+      d() {}
+    }
+    @Service('ok.inbox')
+    class InboxReader {
+      @Handle('x', { subject: '_INBOX.x' })
+      x() {}
+    }
+    @Service('ok.js')
+    class JsApi {
+      @Handle('x', { subject: '$JS.API.INFO' })
+      x() {}
+    }
+    for (const cls of [SrvHijack, DiscoverHijack, InboxReader, JsApi]) {
+      const err = (() => {
+        try {
+          scanService(cls);
+        } catch (e) {
+          return e as MeshError;
+        }
+        return undefined;
+      })();
+      expect(err).toMatchObject({ code: 'INVALID_SUBJECT', message: expect.stringContaining('is reserved') });
+    }
+    // A "$" inside a later token, or an @On listening on $SRV (it answers nothing), is not refused.
+    @Service('ok.dollar')
+    class Fine {
+      @Handle('x', { subject: 'prices.$usd' })
+      x() {}
+      @On('$SRV.PING')
+      watch() {}
+    }
+    expect(scanService(Fine).endpoints[0].subject).toBe('prices.$usd');
+  });
+
   it('rejects ">" that is not the last token of an @On pattern', () => {
     @Service('bad.on')
     class BadOn {

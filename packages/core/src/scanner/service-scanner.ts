@@ -11,6 +11,7 @@ import type {
 } from './service-definition';
 import { checkOptionalMillis } from '../options/check-millis';
 import { assertSubject } from './subject';
+import { assertUnreserved } from './reserved-subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 import { checkDescription, checkServiceOptions } from './service-options-check';
 import { inputClassOf } from './input-type';
@@ -64,6 +65,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
   assertSubject(subject, where, false);
+  assertUnreserved(subject, where);
   checkDescription(where, h.options.description);
   const timeout = checkOptionalMillis(h.options.timeout, `${where}: option timeout`);
   return {
