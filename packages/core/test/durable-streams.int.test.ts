@@ -151,3 +151,47 @@ describe('durable streams never capture request/reply subjects', () => {
     expect(err.message).toContain(pattern);
   });
 });
+
+describe('a durable emit that no stream stores', () => {
+  const fx = useJetStreamServer();
+
+  @Service('shop')
+  class Shop {
+    @Handle('place', { subject: 'shop.orders.place' })
+    place() {
+      return { orderId: 7 };
+    }
+
+    @Handle('nothing', { subject: 'shop.orders.nothing' })
+    nothing() {
+      return undefined;
+    }
+
+    @On('shop.orders.audit')
+    audit() {}
+  }
+
+  it('rejects JETSTREAM_UNAVAILABLE when an endpoint answers in place of a stream, never a fake ack', async () => {
+    const app = await fx.boot([Shop]);
+    await app.start();
+    try {
+      for (const subject of ['shop.orders.place', 'shop.orders.nothing']) {
+        const err = await catchMeshError(app.client.emit(subject, { item: 1 }, { durable: true }));
+        expect(err).toMatchObject({ code: 'JETSTREAM_UNAVAILABLE', message: expect.stringContaining('not a JetStream ack') });
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('says on TIMEOUT that no stream may store the subject when only a plain subscriber takes it', async () => {
+    const app = await fx.boot([Shop]);
+    await app.start();
+    try {
+      const err = await catchMeshError(app.client.emit('shop.orders.audit', { item: 1 }, { durable: true, timeout: 300 }));
+      expect(err).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('no stream') });
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { nuid, type JetStreamClient } from 'nats';
+import { nuid, type JetStreamClient, type PubAck } from 'nats';
 import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
@@ -56,11 +56,22 @@ export async function publishDurable(js: JetStreamClient, subject: string, data:
   } catch (err) {
     throw new MeshError('BAD_REQUEST', `Cannot encode the event for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err });
   }
+  let ack: PubAck;
   try {
-    const ack = await js.publish(subject, payload, { msgID: id, headers, timeout });
-    return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate, id };
+    ack = await js.publish(subject, payload, { msgID: id, headers, timeout });
   } catch (err) {
-    if ((err as { code?: unknown }).code === '503') {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'BAD_JSON') throw notAnAck(subject, err);
+    if (code === 'TIMEOUT') {
+      throw new MeshError(
+        'TIMEOUT',
+        `No JetStream ack for the durable event on "${subject}" within ${timeout} ms: no stream may store the subject (a plain subscriber then takes the ` +
+          'message and nothing answers), or JetStream is slow. Check that a durable @On pattern or a stream covers it, or raise the timeout.',
+        undefined,
+        { cause: err },
+      );
+    }
+    if (code === '503') {
       throw new MeshError(
         'JETSTREAM_UNAVAILABLE',
         `No JetStream stream stores "${subject}" (or JetStream is off): start the app with the durable @On first (it creates the stream), or create a stream over the subject.`,
@@ -70,4 +81,17 @@ export async function publishDurable(js: JetStreamClient, subject: string, data:
     }
     throw toMeshError(err, `Cannot emit the durable event on "${subject}": ${(err as Error).message}`);
   }
+  // An endpoint listening on the subject answers the publish like a request; its reply is no ack.
+  if (!(typeof ack.stream === 'string' && ack.stream.length > 0 && Number.isInteger(ack.seq) && ack.seq > 0)) throw notAnAck(subject, undefined);
+  return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true, id };
+}
+
+function notAnAck(subject: string, cause: unknown): MeshError {
+  return new MeshError(
+    'JETSTREAM_UNAVAILABLE',
+    `The answer to the durable event on "${subject}" was not a JetStream ack: an endpoint listens on that subject and no stream stores it, ` +
+      'so the endpoint took the event as a request. Emit durable events on subjects that a durable @On pattern or a stream covers, apart from endpoint subjects.',
+    undefined,
+    cause === undefined ? undefined : { cause },
+  );
 }
