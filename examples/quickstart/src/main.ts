@@ -26,7 +26,7 @@ class BookingService {
   }
 
   @On('app.*.error')                     // every instance gets it (fan-out)
-  onError(evt: unknown, ctx: Context) { ctx.log.warn({ evt, subject: ctx.subject }, 'error event'); }
+  onError(evt: unknown, ctx: Context) { ctx.log.warn({ evt }, 'error event'); }      // ctx.log adds service, endpoint, subject
 
   @On('app.*.save', { queue: true })     // one instance of this service gets it
   audit(evt: unknown) { /* … */ }

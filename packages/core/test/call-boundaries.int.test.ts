@@ -239,12 +239,12 @@ describe('call boundaries', () => {
       expect(body.remaining).toBeLessThanOrEqual(MAX_TIMER);
     });
 
-    it('a non-numeric Nats-Service-Error-Code becomes status 500, never NaN', async () => {
+    it.each(['abc', '4e2', '0x190', '400.0', '200', '99', '4000'])('a Nats-Service-Error-Code of %p becomes status 500, never NaN or a number JavaScript reads into it', async (code) => {
       const sub = nc.subscribe('cb.foreign.broken', {
         callback: (_err, msg) => {
           const h = headers();
           h.set(ERROR_HEADER, 'it broke');
-          h.set(ERROR_CODE_HEADER, 'abc');
+          h.set(ERROR_CODE_HEADER, code);
           msg.respond(new Uint8Array(0), { headers: h });
         },
       });

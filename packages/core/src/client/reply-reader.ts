@@ -30,10 +30,11 @@ export function readReply(msg: Msg, subject: string): unknown {
   }
 }
 
-// A status from another implementation is only trusted when it is an HTTP-like error status.
+// A status from another implementation is only trusted when it is an HTTP-like error status
+// written as three digits: Number() would also read "4e2", "0x190" or "400.0" as 400.
+const ERROR_STATUS = /^[45]\d\d$/;
 function statusOf(header: string): number {
-  const status = Number(header);
-  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+  return ERROR_STATUS.test(header) ? Number(header) : 500;
 }
 
 function errorOfReply(status: number, description: string, data: Uint8Array, subject: string): MeshError {
