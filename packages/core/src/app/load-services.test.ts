@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadServices } from './load-services';
@@ -31,5 +33,21 @@ describe('loadServices over TypeScript sources', () => {
 
   it('loads .ts files where a TypeScript loader is present (here: jest with ts-jest)', async () => {
     await expect(loadServices('*.service.ts', fixtures)).resolves.toHaveLength(2);
+  });
+
+  it('never imports files under node_modules, whatever the glob', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natsmesh-scan-'));
+    try {
+      mkdirSync(join(dir, 'dist'));
+      mkdirSync(join(dir, 'node_modules/evil'), { recursive: true });
+      writeFileSync(join(dir, 'dist/a.service.js'), 'module.exports = {};\n');
+      const marker = join(dir, 'evil-ran');
+      writeFileSync(join(dir, 'node_modules/evil/x.service.js'), `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\n`);
+      const err = await loadServices('**/*.service.js', dir).catch((e: { code?: string; message?: string }) => e);
+      expect(err).toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('imported 1 file(s)') });
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,8 +5,8 @@ import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor } from '../metadata/options';
 
 /**
- * Imports the files that match `patterns` (relative to `cwd`, sorted so boot order is stable)
- * and returns every exported `@Service` class.
+ * Imports the files that match `patterns` (relative to `cwd`, sorted so boot order is stable;
+ * never a file under `node_modules`) and returns every exported `@Service` class.
  *
  * @throws MeshError `INVALID_OPTIONS` when nothing matches, a file fails to load (for a `.ts`
  *   file node cannot load, the message says to scan the compiled `.js`), or no service is exported.
@@ -15,7 +15,8 @@ export async function loadServices(patterns: string | readonly string[], cwd = p
   const list = typeof patterns === 'string' ? [patterns] : [...patterns];
   // Loaded here only: an app that does not scan does not pay for fast-glob.
   const fg = require('fast-glob') as typeof FastGlob;
-  const files = (await fg(list, { cwd, absolute: true, onlyFiles: true })).sort();
+  // node_modules holds other packages' code: a broad glob such as "**/*.service.js" must not import it.
+  const files = (await fg(list, { cwd, absolute: true, onlyFiles: true, ignore: ['**/node_modules/**'] })).sort();
   if (files.length === 0) {
     throw new MeshError('INVALID_OPTIONS', `scan ${JSON.stringify(list)} matched no file under ${cwd}: build first (tsc -b) or fix the glob.`);
   }
