@@ -1,3 +1,4 @@
+import { connect, headers, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
 import { natsmesh } from './run-natsmesh';
 
@@ -39,5 +40,36 @@ describe('natsmesh CLI options', () => {
     const { code, err } = await natsmesh('ls', '--timeout', '2147483648', '--server', 'nats://127.0.0.1:1');
     expect(code).toBe(2);
     expect(err).toContain('2147483647');
+  });
+});
+
+describe('natsmesh CLI and what remote services send', () => {
+  let server: NatsServerHandle;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+  });
+
+  it('prints an error message holding terminal escape sequences as text, not as escapes', async () => {
+    nc.subscribe('evil.call', {
+      callback: (_err, msg) => {
+        const h = headers();
+        h.set('Nats-Service-Error', 'x');
+        h.set('Nats-Service-Error-Code', '400');
+        msg.respond(new TextEncoder().encode(JSON.stringify({ code: 'BAD_REQUEST', message: 'bad\u001b[2J\u001b[1;1Hall good', details: [{ field: 'a\u0007', messages: ['\u009b31m'] }] })), { headers: h });
+      },
+    });
+    await nc.flush();
+    const { code, out, err } = await natsmesh('call', 'evil.call', '{}', '--server', server.url);
+    expect(code).toBe(1);
+    expect(err).toContain('bad\\u001b[2J\\u001b[1;1Hall good');
+    expect(out + err).not.toMatch(/[\u001b\u0007\u009b]/);
   });
 });

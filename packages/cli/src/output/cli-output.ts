@@ -1,6 +1,7 @@
 import { MeshError } from '@natsmesh/core';
 import { UsageError } from '../cli-error';
 import type { CliIo } from './cli-io';
+import { terminalSafe } from './terminal-safe';
 
 /** What `--json` prints on stderr for any failure: `{ "error": CliFailure }`. */
 export interface CliFailure {
@@ -16,16 +17,17 @@ export interface CliFailure {
 }
 
 /**
- * Prints a command's result: `value` as JSON under `--json`, else the text `render` makes.
- * Every command prints through here, so `--json` output is JSON for all of them.
+ * Prints a command's result: `value` as JSON under `--json`, else the text `render` makes, with
+ * control characters escaped (the text holds what remote services sent). Every command prints
+ * through here, so `--json` output is JSON for all of them.
  */
 export function printResult(io: CliIo, json: boolean, value: unknown, render: () => string): void {
-  io.out(json ? JSON.stringify(value ?? null, null, 2) : render());
+  io.out(json ? JSON.stringify(value ?? null, null, 2) : terminalSafe(render()));
 }
 
-/** Prints a failure on stderr: one JSON line `{ "error": … }` under `--json`, else `text`. */
+/** Prints a failure on stderr: one JSON line `{ "error": … }` under `--json`, else `text` with control characters escaped. */
 export function printFailure(io: CliIo, json: boolean, failure: CliFailure, text: string): void {
-  io.err(json ? JSON.stringify({ error: failure }) : text);
+  io.err(json ? JSON.stringify({ error: failure }) : terminalSafe(text));
 }
 
 /** The failure of anything a command threw. */
