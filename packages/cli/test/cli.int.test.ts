@@ -173,6 +173,15 @@ describe('natsmesh CLI against the hotel app', () => {
     }
   });
 
+  it('says what docs is missing, or what conflicts, when its source is wrong', async () => {
+    const none = await natsmesh('docs', ...s);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/docs needs a source: --scan .* or --live/);
+    const both = await natsmesh('docs', '--live', '--scan', 'x.js', ...s);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/either --scan\/--module \(static\) or --live, not both/);
+  });
+
   it('has --help on every command', async () => {
     const main = await natsmesh('--help');
     for (const cmd of ['ls', 'info', 'stats', 'call', 'emit', 'docs']) {

@@ -31,7 +31,8 @@ export const docsCommand: Command = {
     const scan = values.scan as string[] | undefined;
     const modules = values.module as string[] | undefined;
     const live = values.live === true;
-    if (live === Boolean(scan || modules)) throw new UsageError('docs needs either --scan/--module (static) or --live, not both.');
+    if (live && Boolean(scan || modules)) throw new UsageError('docs takes either --scan/--module (static) or --live, not both.');
+    if (!live && !(scan || modules)) throw new UsageError('docs needs a source: --scan "dist/**/*.service.js" or --module <file> (static), or --live (the running mesh).');
     const formats = (values.format as string[] | undefined) ?? [...DOCS_FORMATS];
     const unknown = formats.filter((f) => !DOCS_FORMATS.includes(f as DocsFormat));
     if (unknown.length > 0) throw new UsageError(`Unknown format ${unknown.join(', ')}: use ${DOCS_FORMATS.join(', ')}.`);
