@@ -40,6 +40,8 @@ describe('createApp checks every option at the boundary', () => {
     ['a retry attempts of 0', { resilience: { retry: { attempts: 0 } } }, 'attempts'],
     ['an unknown strategy', { strategy: 'random' as never }, 'strategy'],
     ['services that are not a list', { services: Svc as never }, 'services'],
+    ['a retry attemptTimeout of 0', { resilience: { retry: { attemptTimeout: 0 } } }, 'attemptTimeout'],
+    ['a retryOn with an unknown code', { resilience: { retry: { retryOn: ['BOGUS'] } } }, 'BOGUS'],
   ])('%s → INVALID_OPTIONS naming the option', async (_what, options, name) => {
     const err = await errorOf(createApp({ services: [Svc], logger, ...options }));
     expect(err.code).toBe('INVALID_OPTIONS');
