@@ -68,6 +68,43 @@ describe('createApp checks every option at the boundary', () => {
   });
 });
 
+function thrownBy(decorate: () => unknown): unknown {
+  try {
+    decorate();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+describe('decorators in the wrong place', () => {
+  it('@Handle on a getter is refused when the decorator runs', () => {
+    const err = thrownBy(() => {
+      @Service('opts.getter')
+      class Getter {
+        @Handle('x')
+        get x() {
+          return 1 as never;
+        }
+      }
+      return Getter;
+    });
+    expect(MeshError.is(err) && err.code).toBe('INVALID_OPTIONS');
+    expect((err as Error).message).toContain('Getter.x');
+  });
+
+  it('two @Service decorators on one class are refused naming the class', () => {
+    const err = thrownBy(() => {
+      @Service('opts.twice1')
+      @Service('opts.twice2')
+      class Twice {}
+      return Twice;
+    });
+    expect(MeshError.is(err) && err.code).toBe('INVALID_OPTIONS');
+    expect((err as Error).message).toContain('Twice');
+  });
+});
+
 describe('decorators on static methods', () => {
   const decorate = {
     '@Handle': () => {
