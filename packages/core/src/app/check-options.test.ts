@@ -40,6 +40,13 @@ describe('createApp checks every option at the boundary', () => {
     ['a retry attempts of 0', { resilience: { retry: { attempts: 0 } } }, 'attempts'],
     ['an unknown strategy', { strategy: 'random' as never }, 'strategy'],
     ['services that are not a list', { services: Svc as never }, 'services'],
+    ['scan that is a number', { scan: 5 as never }, 'scan'],
+    ['providers that are not a list', { providers: 'x' as never }, 'providers'],
+    ['an instance that is a number', { instance: 5 as never }, 'instance'],
+    ['validation that is a number', { validation: 5 as never }, 'validation'],
+    ['jetstream that is a number', { jetstream: 5 as never }, 'jetstream'],
+    ['nats that is a number', { nats: 5 as never }, 'nats'],
+    ['a nats nkeySeed that is not a seed', { nats: { nkeySeed: 'SUbogus', servers: 'nats://127.0.0.1:1' } }, 'nkeySeed'],
     ['a retry attemptTimeout of 0', { resilience: { retry: { attemptTimeout: 0 } } }, 'attemptTimeout'],
     ['a retryOn with an unknown code', { resilience: { retry: { retryOn: ['BOGUS'] } } }, 'BOGUS'],
   ])('%s → INVALID_OPTIONS naming the option', async (_what, options, name) => {
