@@ -222,6 +222,58 @@ describe('call boundaries', () => {
       expect(err.message).toContain('id');
     });
 
+    it.each([
+      ['headers null', null],
+      ['a header named ""', { '': 'x' }],
+    ])('%s rejects the request with BAD_REQUEST', async (_what, hdrs) => {
+      let call: Promise<unknown> | undefined;
+      expect(() => (call = app.client.request('cb.back.echo', 1, { headers: hdrs as never }))).not.toThrow();
+      expect((await catchMeshError(call!)).code).toBe('BAD_REQUEST');
+    });
+
+    it('data JSON cannot carry is BAD_REQUEST on emit as on request, plain and durable', async () => {
+      let thrown: unknown;
+      try {
+        app.client.emit('cb.events.x', { n: 1n });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(MeshError.is(thrown) && thrown.code).toBe('BAD_REQUEST');
+      expect((await catchMeshError(app.client.emit('cb.unstored', { n: 1n }, { durable: true }))).code).toBe('BAD_REQUEST');
+    });
+
+    it('a durable emit id with CR/LF rejects with INVALID_OPTIONS naming the id', async () => {
+      const err = await catchMeshError(app.client.emit('cb.unstored', {}, { durable: true, id: 'a\r\nb' }));
+      expect(err.code).toBe('INVALID_OPTIONS');
+      expect(err.message).toContain('id');
+    });
+
+    it('durable that is not a boolean is INVALID_OPTIONS, not silently a plain emit', () => {
+      let thrown: unknown;
+      try {
+        app.client.emit('cb.events.x', {}, { durable: 'yes' as never });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(MeshError.is(thrown) && thrown.code).toBe('INVALID_OPTIONS');
+      expect((thrown as Error).message).toContain('durable');
+    });
+
+    it.each([
+      ['ttl -1', { ttl: -1 }, 'ttl'],
+      ['ttl "x"', { ttl: 'x' }, 'ttl'],
+      ['bootstrapWait -1', { bootstrapWait: -1 }, 'bootstrapWait'],
+    ])('registry %s rejects with INVALID_OPTIONS', async (_what, options, name) => {
+      const client = await createClient({ nats: nc });
+      try {
+        const err = await catchMeshError(client.registry(options as never));
+        expect(err.code).toBe('INVALID_OPTIONS');
+        expect(err.message).toContain(name);
+      } finally {
+        await client.close();
+      }
+    });
+
     it('per-call retry with a bad factor rejects with INVALID_OPTIONS', async () => {
       const err = await catchMeshError(app.client.request('cb.back.echo', 1, { retry: { factor: -1 } }));
       expect(err.code).toBe('INVALID_OPTIONS');
@@ -267,6 +319,20 @@ describe('client options are checked at the boundary', () => {
     expect(err.code).toBe('INVALID_OPTIONS');
     expect(err.message).toContain('createClient');
     expect(err.message).toContain('2147483647');
+  });
+
+  it('createClient(null) rejects with INVALID_OPTIONS like createApp(null)', async () => {
+    let call: Promise<unknown> | undefined;
+    expect(() => (call = createClient(null as never))).not.toThrow();
+    const err = await catchMeshError(call!);
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toContain('createClient');
+  });
+
+  it('createClient rejects an nkeySeed that is not a seed with INVALID_OPTIONS', async () => {
+    const err = await catchMeshError(createClient({ nats: { servers: 'nats://127.0.0.1:1', nkeySeed: 'SUbogus' } }));
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toContain('nkeySeed');
   });
 
   it('createClient rejects servers that are not URLs with INVALID_OPTIONS', async () => {

@@ -40,10 +40,24 @@ describe('createApp checks every option at the boundary', () => {
     ['a retry attempts of 0', { resilience: { retry: { attempts: 0 } } }, 'attempts'],
     ['an unknown strategy', { strategy: 'random' as never }, 'strategy'],
     ['services that are not a list', { services: Svc as never }, 'services'],
+    ['scan that is a number', { scan: 5 as never }, 'scan'],
+    ['providers that are not a list', { providers: 'x' as never }, 'providers'],
+    ['an instance that is a number', { instance: 5 as never }, 'instance'],
+    ['validation that is a number', { validation: 5 as never }, 'validation'],
+    ['jetstream that is a number', { jetstream: 5 as never }, 'jetstream'],
+    ['nats that is a number', { nats: 5 as never }, 'nats'],
+    ['a nats nkeySeed that is not a seed', { nats: { nkeySeed: 'SUbogus', servers: 'nats://127.0.0.1:1' } }, 'nkeySeed'],
+    ['a retry attemptTimeout of 0', { resilience: { retry: { attemptTimeout: 0 } } }, 'attemptTimeout'],
+    ['a retryOn entry that is not a code string', { resilience: { retry: { retryOn: [5 as unknown as string, ''] } } }, 'not error codes'],
   ])('%s → INVALID_OPTIONS naming the option', async (_what, options, name) => {
     const err = await errorOf(createApp({ services: [Svc], logger, ...options }));
     expect(err.code).toBe('INVALID_OPTIONS');
     expect(err.message).toContain(name);
+  });
+
+  it("accepts a service's own error code in retryOn", async () => {
+    const app = await createApp({ services: [Svc], logger, resilience: { retry: { retryOn: ['TIMEOUT', 'OUT_OF_STOCK'] } } });
+    expect(app.describe().length).toBeGreaterThan(0);
   });
 
   it('names the allowed range of a timeout', async () => {
@@ -63,6 +77,43 @@ describe('createApp checks every option at the boundary', () => {
     expect(err.code).toBe('INVALID_OPTIONS');
     expect(err.message).toContain('@Handle');
     expect(err.message).toContain('2147483647');
+  });
+});
+
+function thrownBy(decorate: () => unknown): unknown {
+  try {
+    decorate();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+describe('decorators in the wrong place', () => {
+  it('@Handle on a getter is refused when the decorator runs', () => {
+    const err = thrownBy(() => {
+      @Service('opts.getter')
+      class Getter {
+        @Handle('x')
+        get x() {
+          return 1 as never;
+        }
+      }
+      return Getter;
+    });
+    expect(MeshError.is(err) && err.code).toBe('INVALID_OPTIONS');
+    expect((err as Error).message).toContain('Getter.x');
+  });
+
+  it('two @Service decorators on one class are refused naming the class', () => {
+    const err = thrownBy(() => {
+      @Service('opts.twice1')
+      @Service('opts.twice2')
+      class Twice {}
+      return Twice;
+    });
+    expect(MeshError.is(err) && err.code).toBe('INVALID_OPTIONS');
+    expect((err as Error).message).toContain('Twice');
   });
 });
 

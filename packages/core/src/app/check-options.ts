@@ -3,6 +3,7 @@ import { MeshError } from '../errors/mesh-error';
 import { checkMillis, checkNumber, describeValue } from '../options/check-millis';
 import { checkedBulkhead, checkedRateLimit } from '../scanner/resilience-check';
 import type { AppOptions } from './app-options';
+import { checkAppShapes } from './check-app-shapes';
 
 /** The numbers createApp runs with, checked and with defaults filled in. */
 export interface CheckedAppOptions {
@@ -25,6 +26,7 @@ export function checkAppOptions(options: AppOptions): CheckedAppOptions {
   if (options.services !== undefined && !Array.isArray(options.services)) {
     throw new MeshError('INVALID_OPTIONS', `${WHERE} option services is ${describeValue(options.services)}: use a list of @Service classes.`);
   }
+  checkAppShapes(options);
   const timeout = options.timeout === undefined ? 5000 : checkMillis(options.timeout, `${WHERE} option timeout`);
   const drainTimeout = options.drainTimeout === undefined ? 10_000 : checkMillis(options.drainTimeout, `${WHERE} option drainTimeout`);
   const maxPayload = options.maxPayload === undefined ? undefined : checkNumber(options.maxPayload, `${WHERE} option maxPayload (bytes)`, 1, Number.MAX_SAFE_INTEGER, true);

@@ -13,6 +13,7 @@ import type { ClientPolicyOptions } from './request-options';
  * @throws MeshError `INVALID_OPTIONS` naming the option (`where` says whose) and its allowed range.
  */
 export function checkClientOptions(options: ClientPolicyOptions & { timeout?: unknown }, where: string): void {
+  if (typeof options !== 'object' || options === null) throw new MeshError('INVALID_OPTIONS', `${where} options are ${describeValue(options)}: pass an object.`);
   if (options.timeout !== undefined) checkMillis(options.timeout, `${where} option timeout`);
   const strategy = options.strategy;
   if (strategy !== undefined && !STRATEGIES.has(strategy)) {

@@ -1,4 +1,5 @@
 import { checkClientOptions } from './check-client-options';
+import { checkNatsInput } from './check-nats-input';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
@@ -19,10 +20,11 @@ export interface ClientOptions extends ClientPolicyOptions {
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
- * `INVALID_OPTIONS` for a timeout, policy or strategy out of range.
+ * `INVALID_OPTIONS` for options that are not an object, a timeout, policy or strategy out of range, or a bad `nats` option.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
+  checkNatsInput(options.nats, 'createClient');
   const client = new MeshClient(options.timeout, options);
   const given = options.nats;
   if (isNatsConnection(given)) client.attach(given, false);

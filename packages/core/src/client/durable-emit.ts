@@ -1,8 +1,8 @@
 import { nuid, type JetStreamClient, type PubAck } from 'nats';
-import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import { checkMillis, describeValue } from '../options/check-millis';
+import { encodePayload } from './encode-payload';
 import { toMsgHdrs, type HeadersInit } from './headers-init';
 
 /** Options of one emitted event. */
@@ -40,22 +40,17 @@ export interface EmitAck {
  * Publishes one event through JetStream and resolves with the stream's ack.
  *
  * @throws MeshError `INVALID_OPTIONS` for a timeout outside 1 … 2^31-1 ms or an id that is not a
- * non-empty string, `BAD_REQUEST` for a header or payload that cannot be sent,
+ * non-empty string without CR/LF, `BAD_REQUEST` for a header or payload that cannot be sent,
  * `JETSTREAM_UNAVAILABLE` when no stream stores the subject, `TIMEOUT`.
  */
 export async function publishDurable(js: JetStreamClient, subject: string, data: unknown, options: DurableEmitOptions, defaultTimeout: number): Promise<EmitAck> {
   const timeout = options.timeout === undefined ? defaultTimeout : checkMillis(options.timeout, 'emit option timeout');
   const headers = options.headers === undefined ? undefined : toMsgHdrs(options.headers);
-  if (options.id !== undefined && !(typeof options.id === 'string' && options.id.length > 0)) {
-    throw new MeshError('INVALID_OPTIONS', `emit option id is ${describeValue(options.id)}: use a non-empty string (it becomes Nats-Msg-Id).`);
+  if (options.id !== undefined && !(typeof options.id === 'string' && options.id.length > 0 && !/[\r\n]/.test(options.id))) {
+    throw new MeshError('INVALID_OPTIONS', `emit option id is ${describeValue(options.id)}: use a non-empty string without CR or LF (it becomes the Nats-Msg-Id header).`);
   }
   const id = options.id ?? nuid.next();
-  let payload: Uint8Array;
-  try {
-    payload = encodeJson(data);
-  } catch (err) {
-    throw new MeshError('BAD_REQUEST', `Cannot encode the event for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err });
-  }
+  const payload = encodePayload(data, 'event', subject);
   let ack: PubAck;
   try {
     ack = await js.publish(subject, payload, { msgID: id, headers, timeout });

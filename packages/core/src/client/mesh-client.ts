@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import { Balancer } from '../balancing/balancer';
 import { STRATEGIES, type BalanceOptions, type Strategy } from '../balancing/strategy';
-import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import type { CircuitEvent, CircuitState } from '../resilience/circuit-breaker';
@@ -10,13 +9,15 @@ import type { ClientResilienceOptions, RetryOptions } from '../resilience/resili
 import { CallPolicies, type EndpointPolicy } from './call-policies';
 import { requestWithPolicy, type PolicyHost } from './policy-request';
 import { wantsPolicy, withDeadline, type ClientPolicyOptions, type RequestOptions } from './request-options';
+import { encodePayload } from './encode-payload';
 import { toMsgHdrs } from './headers-init';
+import { checkRegistryOptions } from '../discovery/check-registry-options';
 import { MeshRegistry, type InstanceState, type RegistryOptions } from '../discovery/mesh-registry';
 import type { Constructor } from '../metadata/options';
 import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
 import { beforeDeadline } from './before-deadline';
-import { checkMillis } from '../options/check-millis';
+import { checkMillis, describeValue } from '../options/check-millis';
 import { publishDurable, type DurableEmitOptions, type EmitAck, type EmitOptions } from './durable-emit';
 import { createServiceProxy, type HandlerKeys, type ServiceProxy } from './service-proxy';
 
@@ -82,10 +83,17 @@ export class MeshClient implements PolicyHost {
   /**
    * The live view of the mesh, started on first use (a client that never asks pays nothing
    * for discovery): instances, their services and load, with `up`/`down`/`change` events.
+   *
+   * @throws MeshError `INVALID_OPTIONS` for a `ttl` or `bootstrapWait` out of range (it rejects), `UNAVAILABLE` once closed.
    */
   registry(options?: RegistryOptions): Promise<MeshRegistry> {
     const nc = this.nc;
     if (!nc) return Promise.reject(this.unusable());
+    try {
+      checkRegistryOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.registryStarting ??= (async () => {
       const registry = new MeshRegistry(nc, options);
       // Endpoints announce whether they are idempotent: calls to them then retry by default.
@@ -149,9 +157,9 @@ export class MeshClient implements PolicyHost {
     if (!PUBLISH_SUBJECT.test(subject)) return Promise.reject(badSubject(subject));
     let payload: Uint8Array;
     try {
-      payload = encodeJson(data);
+      payload = encodePayload(data, 'request', subject);
     } catch (err) {
-      return Promise.reject(new MeshError('BAD_REQUEST', `Cannot encode the request for "${subject}" as JSON: ${(err as Error).message}`, undefined, { cause: err }));
+      return Promise.reject(err);
     }
     // One boolean and, with options, four field reads decide: without policies a call takes
     // the plain path below, which is the path as it was before policies existed.
@@ -263,7 +271,8 @@ export class MeshClient implements PolicyHost {
    * @example
    * client.emit('app.booking.save', { id: 7 });
    * const ack = await client.emit('app.booking.save', { id: 7 }, { durable: true, id: 'booking-7' });
-   * @throws MeshError `BAD_REQUEST` for an invalid subject or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`;
+   * @throws MeshError `BAD_REQUEST` for an invalid subject, header or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`,
+   * `INVALID_OPTIONS` for a `durable` that is not a boolean;
    * a durable emit rejects instead, also with `JETSTREAM_UNAVAILABLE` (no stream stores the subject) or `TIMEOUT`.
    */
   emit(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck>;
@@ -273,9 +282,11 @@ export class MeshClient implements PolicyHost {
     const nc = this.nc;
     if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
+    if (options?.durable !== undefined && options.durable !== false) throw notBoolean(options.durable);
     const hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
+    const payload = encodePayload(data, 'event', subject);
     try {
-      nc.publish(subject, encodeJson(data), hdrs === undefined ? undefined : { headers: hdrs });
+      nc.publish(subject, payload, hdrs === undefined ? undefined : { headers: hdrs });
     } catch (err) {
       throw toMeshError(err, `Cannot emit on "${subject}": ${(err as Error).message}`);
     }
@@ -348,4 +359,8 @@ function badStrategy(strategy: string): MeshError {
 
 function badSubject(subject: string): MeshError {
   return new MeshError('BAD_REQUEST', `"${subject}" is not a subject to publish to: use dot-separated tokens without white space or wildcards.`);
+}
+
+function notBoolean(durable: unknown): MeshError {
+  return new MeshError('INVALID_OPTIONS', `emit option durable is ${describeValue(durable)}: use true (through JetStream, resolving with the ack) or false.`);
 }

@@ -12,11 +12,11 @@ import type { Constructor, HandleOptions } from '../metadata/options';
  * @example
  * \@Handle('save', { timeout: 2000 })
  * async save(input: SaveBooking, ctx: Context) { return { id: 1 }; }
- * @throws MeshError `INVALID_OPTIONS` when put on a static method.
+ * @throws MeshError `INVALID_OPTIONS` when put on a static method or a get/set accessor.
  */
 export function Handle(endpoint: string, options: HandleOptions = {}): MethodDecorator {
-  return (prototype, method) => {
-    metadataRegistry.edit(ownerOfInstanceMethod(prototype, method, `@Handle('${endpoint}')`) as Constructor).handlers.push({
+  return (prototype, method, descriptor) => {
+    metadataRegistry.edit(ownerOfInstanceMethod(prototype, method, `@Handle('${endpoint}')`, descriptor) as Constructor).handlers.push({
       method: String(method),
       endpoint,
       options: { ...options },

@@ -11,11 +11,11 @@ import type { Constructor, OnOptions } from '../metadata/options';
  * @example
  * \@On('app.*.error')
  * onError(evt: unknown, ctx: Context) { ctx.log.warn({ evt }, 'error event'); }
- * @throws MeshError `INVALID_OPTIONS` when put on a static method.
+ * @throws MeshError `INVALID_OPTIONS` when put on a static method or a get/set accessor.
  */
 export function On(pattern: string, options: OnOptions = {}): MethodDecorator {
-  return (prototype, method) => {
-    metadataRegistry.edit(ownerOfInstanceMethod(prototype, method, `@On('${pattern}')`) as Constructor).events.push({
+  return (prototype, method, descriptor) => {
+    metadataRegistry.edit(ownerOfInstanceMethod(prototype, method, `@On('${pattern}')`, descriptor) as Constructor).events.push({
       method: String(method),
       pattern,
       options: { ...options },

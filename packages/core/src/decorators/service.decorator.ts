@@ -1,4 +1,5 @@
 import { injectable } from 'tsyringe';
+import { MeshError } from '../errors/mesh-error';
 import { constructorParamTypes } from '../metadata/design-types';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor, ServiceOptions } from '../metadata/options';
@@ -11,11 +12,19 @@ import type { Constructor, ServiceOptions } from '../metadata/options';
  * @example
  * \@Service('hotel.booking', { version: '1.2.0', description: 'Room bookings' })
  * class BookingService { constructor(private readonly repo: BookingRepo) {} }
+ * @throws MeshError `INVALID_OPTIONS` when the class already has a `@Service`.
  */
 export function Service(name: string, options: ServiceOptions = {}): ClassDecorator {
   return (target) => {
     const ctor = target as unknown as Constructor;
+    const record = metadataRegistry.edit(ctor);
+    if (record.service !== undefined) {
+      throw new MeshError(
+        'INVALID_OPTIONS',
+        `${ctor.name} has two @Service decorators ('${record.service.name}' and '${name}'): keep one; a class is one service.`,
+      );
+    }
     injectable()(ctor);
-    metadataRegistry.edit(ctor).service = { name, options: { ...options }, paramTypes: constructorParamTypes(ctor) };
+    record.service = { name, options: { ...options }, paramTypes: constructorParamTypes(ctor) };
   };
 }

@@ -1,5 +1,5 @@
 import { MeshError } from '../errors/mesh-error';
-import { MAX_TIMER_MS } from '../options/check-millis';
+import { checkOptionalMillis, describeValue, MAX_TIMER_MS } from '../options/check-millis';
 import type { RetryOptions } from './resilience-options';
 
 /** Codes that never retry, whatever a policy lists: the same request fails the same way. */
@@ -22,7 +22,7 @@ const compiled = new WeakMap<RetryOptions, RetryPolicy>();
 /**
  * The checked policy of retry options (cached per options object).
  *
- * @throws MeshError `INVALID_OPTIONS` for a bad number, or a code that must never retry.
+ * @throws MeshError `INVALID_OPTIONS` for a bad number, an attemptTimeout of 0, or a retryOn entry that is not a code string or is a code that must never retry.
  */
 export function compileRetry(options: RetryOptions, where: string): RetryPolicy {
   if (typeof options !== 'object' || options === null) throw invalid(where, `it is ${String(options)}: use { attempts, initialDelay, … }, or false for none`);
@@ -30,13 +30,18 @@ export function compileRetry(options: RetryOptions, where: string): RetryPolicy 
   if (policy) return policy;
   const attempts = options.attempts ?? 3;
   if (!(Number.isInteger(attempts) && attempts >= 1)) throw invalid(where, `attempts is ${String(attempts)}: use a whole number ≥ 1`);
-  for (const [name, v] of [['initialDelay', options.initialDelay], ['maxDelay', options.maxDelay], ['attemptTimeout', options.attemptTimeout]] as const) {
+  for (const [name, v] of [['initialDelay', options.initialDelay], ['maxDelay', options.maxDelay]] as const) {
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= MAX_TIMER_MS)) throw invalid(where, `${name} is ${String(v)}: use milliseconds from 0 up to ${MAX_TIMER_MS}`);
   }
+  // An attempt of 0 ms would time out before it is sent.
+  const attemptTimeout = checkOptionalMillis(options.attemptTimeout, `The retry policy of ${where}: attemptTimeout`);
   const factor = options.factor ?? 2;
   if (!(typeof factor === 'number' && factor >= 1 && Number.isFinite(factor))) throw invalid(where, `factor is ${String(factor)}: use a finite number ≥ 1`);
   if (options.retryOn !== undefined && !Array.isArray(options.retryOn)) throw invalid(where, 'retryOn is not a list: use codes such as ["TIMEOUT"]');
   const retryOn = options.retryOn ?? DEFAULT_RETRY_ON;
+  // A service's own codes (e.g. "OUT_OF_STOCK") may retry too: only non-codes are refused.
+  const unknown = retryOn.filter((c) => !(typeof c === 'string' && c.length > 0));
+  if (unknown.length > 0) throw invalid(where, `retryOn lists ${unknown.map((c) => describeValue(c)).join(', ')}, which are not error codes: use code strings such as ${DEFAULT_RETRY_ON.join(', ')}`);
   const bad = retryOn.filter((c) => NEVER_RETRY.has(c));
   if (bad.length > 0) throw invalid(where, `retryOn lists ${bad.join(', ')}, which never succeed on a retry: remove them`);
   policy = {
@@ -44,7 +49,7 @@ export function compileRetry(options: RetryOptions, where: string): RetryPolicy 
     initialDelay: options.initialDelay ?? 50,
     maxDelay: options.maxDelay ?? 1000,
     factor,
-    attemptTimeout: options.attemptTimeout,
+    attemptTimeout,
     retryOn: new Set(retryOn),
   };
   compiled.set(options, policy);
