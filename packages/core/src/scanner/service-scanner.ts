@@ -26,7 +26,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   const own = metadataRegistry.get(target)?.service;
   if (typeof target !== 'function' || !own) {
     const name = typeof target === 'function' ? target.name : String(target);
-    throw new MeshError('NOT_A_SERVICE', `${name} is not a service: decorate the class with @Service('name') before passing it to createApp.`);
+    throw new MeshError('NOT_A_SERVICE', `${name} is not a service: decorate the class with @Service('name') to host it (createApp) or call it (client.service).`);
   }
   const cls = target.name;
   assertSubject(own.name, `@Service on ${cls}`, false);
