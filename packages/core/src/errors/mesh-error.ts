@@ -36,9 +36,17 @@ export class MeshError<TDetails = unknown> extends Error {
     this.details = details;
   }
 
-  /** True for any MeshError, also one from another copy of this package. */
+  /**
+   * True for any MeshError, also one from another copy of this package (an Error named
+   * `MeshError` with a string `code`). Never throws: a value that cannot be inspected (a
+   * revoked Proxy, a throwing getter) is not a MeshError.
+   */
   static is(err: unknown): err is MeshError {
-    return err instanceof MeshError || (err instanceof Error && err.name === 'MeshError' && typeof (err as MeshError).code === 'string');
+    try {
+      return err instanceof MeshError || (err instanceof Error && err.name === 'MeshError' && typeof (err as MeshError).code === 'string');
+    } catch {
+      return false;
+    }
   }
 
   /** The plain JSON body sent on the wire. */
