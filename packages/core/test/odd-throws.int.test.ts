@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, ValidateNested } from 'class-validator';
 import { catchMeshError } from '@natsmesh/testing';
-import { DEAD_LETTER_HEADERS, Handle, On, Service } from '@natsmesh/core';
+import { DEAD_LETTER_HEADERS, ERROR_CODE_HEADER, Handle, On, Service } from '@natsmesh/core';
 import { hosting } from './hosting';
 
 // Values a handler can throw whose fields cannot be read, or that only look like a MeshError.
@@ -23,6 +25,16 @@ const ODD_THROWS: Record<string, () => unknown> = {
 // An Error shaped like a MeshError of another copy of natsmesh, but without its methods.
 const meshShaped = () => Object.assign(new Error('Room 3 is taken'), { name: 'MeshError', code: 'ROOM_TAKEN', status: 409 });
 
+class TreeNode {
+  @IsOptional() @ValidateNested() @Type(() => TreeNode) child?: TreeNode;
+}
+
+// Built by class-transformer, checked without nested validation: the synchronous validator.
+class Chain {
+  @IsOptional() @IsInt() v?: number;
+  @Type(() => Chain) child?: Chain;
+}
+
 @Service('odd')
 class OddService {
   @Handle('sync')
@@ -34,6 +46,16 @@ class OddService {
   async later(input: { kind: string }) {
     await null;
     throw ODD_THROWS[input.kind]();
+  }
+
+  @Handle('tree')
+  tree(input: TreeNode) {
+    return input.child === undefined ? 0 : 1;
+  }
+
+  @Handle('chain')
+  chain(input: Chain) {
+    return input.child === undefined ? 0 : 1;
   }
 
   @Handle('mesh-shaped')
@@ -89,5 +111,15 @@ describe('a handler that throws anything', () => {
     await h.client.emit('odd.dur', {}, { durable: true });
     for await (const m of dead) expect(m.headers?.get(DEAD_LETTER_HEADERS.code)).toBe('INTERNAL');
     await expect(h.client.request('odd.ping')).resolves.toBe('pong');
+  });
+
+  // Sent raw: the client's own JSON encoder gives up on such depth before the wire.
+  it.each(['tree', 'chain'])('answers BAD_REQUEST for a DTO nested 5000 levels deep (%s)', async (endpoint) => {
+    const body = '{"child":'.repeat(5000) + '{}' + '}'.repeat(5000);
+    const reply = await h.nc.request(`odd.${endpoint}`, new TextEncoder().encode(body), { timeout: 3000 });
+    expect(reply.headers?.get(ERROR_CODE_HEADER)).toBe('400');
+    const answer = JSON.parse(new TextDecoder().decode(reply.data)) as { code: string; message: string };
+    expect(answer.code).toBe('BAD_REQUEST');
+    expect(answer.message).toMatch(/nested too deeply/);
   });
 });
