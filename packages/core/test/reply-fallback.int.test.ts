@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
-import { connect, type NatsConnection } from 'nats';
-import { catchMeshError, startNatsServer, type NatsServerHandle, type StartNatsServerOptions } from '@natsmesh/testing';
-import { createApp, createClient, DEAD_LETTER_HEADERS, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, On, Service, toSrvName, type App, type Constructor, type MeshClient } from '@natsmesh/core';
-import { quietLogger } from './quiet-logger';
+import { catchMeshError } from '@natsmesh/testing';
+import { DEAD_LETTER_HEADERS, ERROR_CODE_HEADER, ERROR_HEADER, Handle, MeshError, On, Service, toSrvName } from '@natsmesh/core';
+import { hosting } from './hosting';
 
 class Line {
   @IsInt() @Min(0) qty!: number;
@@ -54,25 +53,6 @@ class OrdersService {
   cyclicValue() {
     return cyclic;
   }
-}
-
-/** One app hosting `services` on its own nats-server, a client (3 s timeout) and a raw connection. */
-function hosting(services: Constructor[], options: { server?: StartNatsServerOptions; discovery?: false } = {}) {
-  const h = {} as { server: NatsServerHandle; app: App; client: MeshClient; nc: NatsConnection };
-  beforeAll(async () => {
-    h.server = await startNatsServer(options.server);
-    h.app = await createApp({ services, nats: { servers: h.server.url }, logger: quietLogger(), discovery: options.discovery });
-    await h.app.start();
-    h.client = await createClient({ nats: { servers: h.server.url }, timeout: 3000 });
-    h.nc = await connect({ servers: h.server.url });
-  });
-  afterAll(async () => {
-    await h.nc?.close();
-    await h.client?.close();
-    await h.app?.stop();
-    await h.server?.stop();
-  });
-  return h;
 }
 
 describe('every request gets an answer, even when the reply cannot be sent as it is', () => {

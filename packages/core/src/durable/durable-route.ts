@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import { MeshError } from '../errors/mesh-error';
-import { toMeshError } from '../errors/to-mesh-error';
+import { thrownMessage, toMeshError } from '../errors/to-mesh-error';
 import { Context, type ContextHost } from '../runtime/context';
 import { decodeInput } from '../runtime/decode-input';
 import { headerMessage } from '../runtime/error-replies';
@@ -93,7 +93,7 @@ export class DurableRoute {
       m.nak(delay);
       return;
     }
-    const meshError = MeshError.is(err) ? err : toMeshError(err, (err as Error)?.message ?? String(err));
+    const meshError = toMeshError(err, thrownMessage(err, 'Internal error; the service log has the cause.'));
     try {
       this.deadLetter(m, meshError);
     } catch (sendErr) {

@@ -44,7 +44,7 @@ const STATUS_TO_CODE: Readonly<Record<number, ErrorCode>> = {
 
 /** The status for a code; unknown codes are server errors (500). */
 export function statusOfCode(code: string): number {
-  return code in ERROR_CODES ? ERROR_CODES[code as ErrorCode].status : 500;
+  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].status : 500;
 }
 
 /** The closest natsmesh code for a status received from a non-natsmesh NATS micro service. */

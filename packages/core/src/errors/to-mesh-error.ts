@@ -15,15 +15,32 @@ const NATS_CODES: Readonly<Record<string, [code: string, message: string]>> = {
 };
 
 /**
- * Normalises anything thrown into a {@link MeshError}: MeshErrors pass through, nats.js
- * errors get their natsmesh code, anything else becomes `INTERNAL` with `fallbackMessage`.
+ * Normalises anything thrown into a {@link MeshError}: MeshErrors pass through, one from
+ * another copy of this package is rebuilt as a MeshError of this one, nats.js errors get their
+ * natsmesh code, anything else becomes `INTERNAL` with `fallbackMessage`. Never throws: a value
+ * whose fields cannot be read (a revoked Proxy, a throwing getter) is an opaque `INTERNAL` error.
  */
 export function toMeshError(err: unknown, fallbackMessage = 'Internal error'): MeshError {
-  if (MeshError.is(err)) return err;
-  const natsCode = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  if (typeof natsCode === 'string' && natsCode in NATS_CODES && (err as Error).name === 'NatsError') {
-    const [code, message] = NATS_CODES[natsCode];
-    return new MeshError(code, message, undefined, { cause: err });
+  try {
+    if (err instanceof MeshError) return err;
+    if (MeshError.is(err)) return new MeshError(err.code, String(err.message), err.details, { status: err.status, cause: err });
+    const natsCode = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+    if (typeof natsCode === 'string' && Object.hasOwn(NATS_CODES, natsCode) && (err as Error).name === 'NatsError') {
+      const [code, message] = NATS_CODES[natsCode];
+      return new MeshError(code, message, undefined, { cause: err });
+    }
+  } catch {
+    // A field that cannot be read: nothing about the value can be trusted.
   }
   return new MeshError('INTERNAL', fallbackMessage, undefined, { cause: err });
+}
+
+/** The message of anything thrown, as a string; `fallback` when it has none that can be read. */
+export function thrownMessage(err: unknown, fallback: string): string {
+  try {
+    const message = (err as { message?: unknown } | null | undefined)?.message;
+    return typeof message === 'string' ? message : String(err);
+  } catch {
+    return fallback;
+  }
 }

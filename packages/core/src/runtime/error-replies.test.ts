@@ -21,4 +21,11 @@ describe('error reply forms', () => {
     expect(first.header.length).toBeLessThanOrEqual(MAX_ERROR_HEADER_LENGTH);
     expect(first.header).toMatch(/^a b😀+…$/u);
   });
+
+  it('come down to the constant INTERNAL reply when a field of the error cannot be read', () => {
+    const opaque = Object.defineProperty(new MeshError('CONFLICT', 'hidden'), 'message', { get: () => { throw new Error('message getter'); } });
+    const forms = [...errorReplies(opaque)];
+    expect(forms).toHaveLength(1);
+    expect(forms[0]).toMatchObject({ status: 500, body: { code: 'INTERNAL' }, last: true });
+  });
 });

@@ -19,6 +19,16 @@ export interface ErrorReply {
  * details; at last a small constant `INTERNAL` reply.
  */
 export function* errorReplies(err: MeshError): Generator<ErrorReply> {
+  try {
+    yield* trimmedForms(err);
+  } catch {
+    // A field of the error that cannot be read (a subclass's throwing getter): only the constant reply is left.
+  }
+  const fallback = 'The error reply could not be sent as it was; the service log has the cause.';
+  yield { header: fallback, status: 500, body: { code: 'INTERNAL', message: fallback }, last: true };
+}
+
+function* trimmedForms(err: MeshError): Generator<ErrorReply> {
   const header = headerMessage(err.message);
   yield { header, status: err.status, body: err.toJSON(), last: false };
   const message = bounded(err.message, MAX_ERROR_HEADER_LENGTH);
@@ -35,8 +45,6 @@ export function* errorReplies(err: MeshError): Generator<ErrorReply> {
   } else if (message !== err.message) {
     yield { header, status: err.status, body: { code: err.code, message }, last: false };
   }
-  const fallback = 'The error reply could not be sent as it was; the service log has the cause.';
-  yield { header: fallback, status: 500, body: { code: 'INTERNAL', message: fallback }, last: true };
 }
 
 /**

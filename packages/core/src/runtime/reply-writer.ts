@@ -48,11 +48,9 @@ export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | u
  * after the reply, and a logger that throws changes nothing. Returns the error as meant.
  */
 export function replyError(msg: Msg, err: unknown, log: Logger): MeshError {
-  const meshError = MeshError.is(err)
-    ? err
-    : toMeshError(err, `Internal error while handling "${msg.subject}"; the service log has the cause.`);
+  const meshError = toMeshError(err, `Internal error while handling "${msg.subject}"; the service log has the cause.`);
   sendError(msg, meshError, log, undefined);
-  if (meshError.status >= 500) guarded(() => log.error({ err: MeshError.is(err) ? err : (err as object), subject: msg.subject }, 'request failed'));
+  if (meshError.status >= 500) guarded(() => log.error({ err: err as object, subject: msg.subject }, 'request failed'));
   return meshError;
 }
 

@@ -4,6 +4,7 @@ import { MeshError } from '../errors/mesh-error';
 import { classChain } from '../metadata/class-chain';
 import type { Constructor } from '../metadata/options';
 import { compileFastCheck } from './fast-check';
+import { nestingOverflowAsBadRequest } from './nesting-overflow';
 import { classTransformer, classTransformerStorage, classValidator } from './lazy-modules';
 
 /** One failed field of a `VALIDATION_FAILED` error's details. */
@@ -22,7 +23,10 @@ export type DtoValidator = (value: unknown) => object | Promise<object>;
  * class-transformer only when the class has class-transformer decorators), then checked.
  * What can be decided here is: a DTO without constraints is not validated at all, one
  * whose constraints are simple gets a compiled check, one without async or nested
- * constraints is validated without a promise.
+ * constraints is validated without a promise. Input nested deeper than the stack allows is
+ * the client's fault: `BAD_REQUEST`, not a server error.
+ *
+ * The validator throws MeshError `VALIDATION_FAILED` or `BAD_REQUEST` (nested too deeply).
  */
 export function compileDtoValidator(dto: Constructor, options: ValidatorOptions = {}): DtoValidator {
   const opts: ValidatorOptions = { forbidUnknownValues: true, ...options, validationError: { target: false, value: false } };
@@ -34,15 +38,23 @@ export function compileDtoValidator(dto: Constructor, options: ValidatorOptions 
   if (metadatas.length === 0) return build;
   if (needsAsync(metadatas)) {
     return async (value) => {
-      const instance = build(value);
-      return check(dto, instance, await cv.validate(instance, opts));
+      try {
+        const instance = build(value);
+        return check(dto, instance, await cv.validate(instance, opts));
+      } catch (err) {
+        throw nestingOverflowAsBadRequest(dto, err);
+      }
     };
   }
   const fast = compileFastCheck(dto, options);
   return (value) => {
-    const instance = build(value);
-    if (fast !== undefined && fast(instance)) return instance;
-    return check(dto, instance, cv.validateSync(instance, opts));
+    try {
+      const instance = build(value);
+      if (fast !== undefined && fast(instance)) return instance;
+      return check(dto, instance, cv.validateSync(instance, opts));
+    } catch (err) {
+      throw nestingOverflowAsBadRequest(dto, err);
+    }
   };
 }
 
