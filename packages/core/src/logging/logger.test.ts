@@ -56,6 +56,14 @@ describe('createLogger', () => {
     expect(byDefault.lines.map((l) => l.msg)).toEqual(['shown']);
   });
 
+  it('reads NATSMESH_LOG_LEVEL whatever its case', () => {
+    process.env.NATSMESH_LOG_LEVEL = 'DEBUG';
+    const { logger, lines } = capture();
+    logger.trace('hidden');
+    logger.debug('shown');
+    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+
   it('falls back to info for an unknown NATSMESH_LOG_LEVEL instead of throwing', () => {
     process.env.NATSMESH_LOG_LEVEL = 'verbose';
     const { logger, lines } = capture();

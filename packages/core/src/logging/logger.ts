@@ -44,7 +44,8 @@ const LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info', 'warn', '
  * what it is given (cycles, BigInts). A `sink` or `destination` takes the lines elsewhere.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const wanted = options.level ?? process.env.NATSMESH_LOG_LEVEL;
+  // Environment variables are often written in capitals (NATSMESH_LOG_LEVEL=DEBUG).
+  const wanted = options.level ?? process.env.NATSMESH_LOG_LEVEL?.trim().toLowerCase();
   const level = wanted !== undefined && LEVELS.has(wanted) ? wanted : 'info';
   const sink = options.sink;
   // Synchronous by default: the line of a failure just before process.exit is not lost.
