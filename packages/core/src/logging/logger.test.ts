@@ -83,4 +83,20 @@ describe('createLogger', () => {
     createLogger({ destination: { write: (s: string) => void chunks.push(s) } }).info('to a stream');
     expect(JSON.parse(chunks.join(''))).toMatchObject({ msg: 'to a stream' });
   });
+
+  it('loads pino only when a default logger is made, not when @natsmesh/core is imported', async () => {
+    const { execFile } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const script = `
+      require('reflect-metadata');
+      const core = require(${JSON.stringify(join(__dirname, '../../dist/index.js'))});
+      const loaded = () => Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]pino[\\/]/.test(k));
+      const atImport = loaded();
+      core.createLogger({ sink: () => undefined });
+      console.log(JSON.stringify({ atImport, afterCreate: loaded() }));`;
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '../..') }, (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    expect(JSON.parse(stdout)).toEqual({ atImport: false, afterCreate: true });
+  });
 });
