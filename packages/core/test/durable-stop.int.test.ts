@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NatsConnection } from 'nats';
-import { On, Service, type App } from '@natsmesh/core';
+import { createApp, DEAD_LETTER_HEADERS, On, Service, type App, type Logger } from '@natsmesh/core';
 import { useJetStreamServer } from './jetstream-server';
 import { until } from './until';
 
@@ -43,5 +43,44 @@ describe('stopping an app with durable events already pulled', () => {
     const info = await (await nc.jetstreamManager()).consumers.info('NATSMESH_halt', 'halt-save');
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
+  });
+});
+
+describe('a durable handler that fails under a logger that throws', () => {
+  const fx = useJetStreamServer();
+
+  it('still naks, redelivers and dead-letters the event', async () => {
+    let calls = 0;
+    @Service('thr.audit')
+    class ThrowingAudit {
+      @On('thr.evt', { durable: 'thr', maxDeliver: 2, backoff: [20] })
+      on() {
+        calls++;
+        throw new Error('handler down');
+      }
+    }
+    const boom = (): never => {
+      throw new Error('logger down');
+    };
+    const throwing: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: boom, error: boom, fatal: boom, child: () => throwing };
+    const app = await createApp({ services: [ThrowingAudit], nats: { servers: fx.server.url }, logger: throwing, discovery: false });
+    await app.start();
+    const dead = fx.nc.subscribe('$NATSMESH.DLQ.NATSMESH_thr.thr', { max: 1 });
+    try {
+      await app.client.emit('thr.evt', { n: 1 }, { durable: true });
+      // ack_wait is 30 s: a nak skipped because the logger threw would leave nothing here in time.
+      const letters = await Promise.race([
+        (async () => {
+          for await (const m of dead) return m;
+          return undefined;
+        })(),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000)),
+      ]);
+      expect(letters?.headers?.get(DEAD_LETTER_HEADERS.error)).toContain('handler down');
+      expect(calls).toBe(2);
+    } finally {
+      dead.unsubscribe();
+      await app.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { headers as natsHeaders, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import { MeshError } from '../errors/mesh-error';
 import { thrownMessage, toMeshError } from '../errors/to-mesh-error';
+import { logSafely } from '../logging/log-safely';
 import { Context, type ContextHost } from '../runtime/context';
 import { decodeInput } from '../runtime/decode-input';
 import { headerMessage } from '../runtime/error-replies';
@@ -89,8 +90,8 @@ export class DurableRoute {
     const where = { service: this.serviceName, handler: this.definition.method, subject: m.subject, stream: this.plan.stream, durable: this.plan.durable, seq: m.seq, deliveries };
     if (!permanent && deliveries < this.plan.maxDeliver) {
       const delay = retryDelay(this.plan.backoff, deliveries);
-      log.warn({ ...where, err: err as Error, retryIn: delay }, 'durable event handler failed; the event will be redelivered');
       m.nak(delay);
+      logSafely(() => log.warn({ ...where, err: err as Error, retryIn: delay }, 'durable event handler failed; the event will be redelivered'));
       return;
     }
     const meshError = toMeshError(err, thrownMessage(err, 'Internal error; the service log has the cause.'));
@@ -98,11 +99,11 @@ export class DurableRoute {
       this.deadLetter(m, meshError);
     } catch (sendErr) {
       // Not terminated: the server redelivers it after ack_wait (until its max_deliver), so it is not lost silently.
-      log.error({ ...where, err: sendErr as Error }, 'cannot publish the dead letter; leaving the event to the server');
+      logSafely(() => log.error({ ...where, err: sendErr as Error }, 'cannot publish the dead letter; leaving the event to the server'));
       return;
     }
-    log.error({ ...where, err: err as Error, deadLetter: this.plan.deadLetter }, 'durable event handler gave up; the event went to the dead-letter subject');
     m.term();
+    logSafely(() => log.error({ ...where, err: err as Error, deadLetter: this.plan.deadLetter }, 'durable event handler gave up; the event went to the dead-letter subject'));
   }
 
   private deadLetter(m: JsMsg, err: MeshError): void {

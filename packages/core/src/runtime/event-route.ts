@@ -1,6 +1,7 @@
 import type { Msg, NatsError } from 'nats';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
+import { logSafely } from '../logging/log-safely';
 import { Context, type ContextHost } from './context';
 import { decodeInput } from './decode-input';
 import { isThenable } from './is-thenable';
@@ -47,14 +48,12 @@ export class EventRoute {
       const out = this.fn.call(this.instance, input, ctx);
       if (isThenable(out)) await out;
     } catch (err) {
-      try {
+      logSafely(() =>
         this.host.logger.error(
           { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
           'event handler failed; the subscription goes on',
-        );
-      } catch {
-        // A logger that throws must not turn a failed event into an unhandled rejection.
-      }
+        ),
+      );
     } finally {
       this.inFlight.leave();
     }

@@ -2,6 +2,7 @@ import { headers as natsHeaders, type Msg } from 'nats';
 import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
+import { logSafely } from '../logging/log-safely';
 import type { Logger } from '../logging/logger';
 import { errorReplies } from './error-replies';
 import { ERROR_CODE_HEADER, ERROR_HEADER } from './wire-headers';
@@ -33,7 +34,7 @@ export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | u
       { size: data.length },
       { cause: err },
     );
-    guarded(() => log.warn({ err: tooLarge, subject: msg.subject }, 'reply too large; sent PAYLOAD_TOO_LARGE instead'));
+    logSafely(() => log.warn({ err: tooLarge, subject: msg.subject }, 'reply too large; sent PAYLOAD_TOO_LARGE instead'));
     return replyError(msg, tooLarge, log);
   }
   return undefined;
@@ -50,7 +51,7 @@ export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | u
 export function replyError(msg: Msg, err: unknown, log: Logger): MeshError {
   const meshError = toMeshError(err, `Internal error while handling "${msg.subject}"; the service log has the cause.`);
   sendError(msg, meshError, log, undefined);
-  if (meshError.status >= 500) guarded(() => log.error({ err: err as object, subject: msg.subject }, 'request failed'));
+  if (meshError.status >= 500) logSafely(() => log.error({ err: err as object, subject: msg.subject }, 'request failed'));
   return meshError;
 }
 
@@ -76,17 +77,8 @@ function sendError(msg: Msg, meshError: MeshError, log: Logger, extra: readonly 
       failure ??= err;
       continue;
     }
-    if (failure !== undefined) guarded(() => log.warn({ err: failure as Error, subject: msg.subject, code: meshError.code }, 'error reply trimmed to be sent'));
+    if (failure !== undefined) logSafely(() => log.warn({ err: failure as Error, subject: msg.subject, code: meshError.code }, 'error reply trimmed to be sent'));
     return;
   }
-  guarded(() => log.error({ err: failure as Error, subject: msg.subject }, 'cannot send the error reply'));
-}
-
-// A reply path must not end in a throw from a user's logger: the caller would wait in vain.
-function guarded(write: () => void): void {
-  try {
-    write();
-  } catch {
-    // nothing left to tell
-  }
+  logSafely(() => log.error({ err: failure as Error, subject: msg.subject }, 'cannot send the error reply'));
 }
