@@ -5,6 +5,7 @@ export { Handle } from './decorators/handle.decorator';
 export { On } from './decorators/on.decorator';
 export { Emits } from './decorators/emits.decorator';
 export { Inject } from './decorators/inject.decorator';
+export { Use } from './decorators/use.decorator';
 export type { Constructor, ServiceOptions, HandleOptions, OnOptions, EmitsOptions, Token } from './metadata/options';
 
 export { scanService } from './scanner/service-scanner';
@@ -62,6 +63,11 @@ export {
 } from './discovery/discovery-subjects';
 
 export { Context } from './runtime/context';
+export { MessageContext } from './middleware/message-context';
+export type { MessageKind } from './middleware/message-context';
+export { CallContext } from './middleware/call-context';
+export { EmitContext } from './middleware/emit-context';
+export type { Middleware, MiddlewareRef, Guard, Next, HandleContext, EventContext, HookPoint } from './middleware/middleware';
 export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER } from './runtime/wire-headers';
 
 export { MeshError } from './errors/mesh-error';

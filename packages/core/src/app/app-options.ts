@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { Constructor } from '../metadata/options';
 import type { Strategy } from '../balancing/strategy';
 import type { AppResilienceOptions } from '../resilience/resilience-options';
+import type { MiddlewareRef } from '../middleware/middleware';
 
 /** Identity of one running app instance. */
 export interface InstanceOptions {
@@ -66,4 +67,10 @@ export interface AppOptions {
   resilience?: AppResilienceOptions;
   /** Default load-balancing strategy of `app.client` (`queue`). */
   strategy?: Strategy;
+  /**
+   * App-wide middleware, outermost: its `handle`, `event`, guard and interceptor hooks wrap every
+   * handler of the app, before the service's and the handler's `@Use`; its `call` and `emit` hooks
+   * wrap `app.client` (and so `ctx.request`, `ctx.emit`). Classes are built by the app's container.
+   */
+  middleware?: readonly MiddlewareRef[];
 }

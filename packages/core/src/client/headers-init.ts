@@ -27,6 +27,13 @@ export function toMsgHdrs(init: HeadersInit): MsgHdrs {
   return h;
 }
 
+/** A copy of `h` that can be changed without changing `h`; an empty one when `h` is undefined. */
+export function copyHeaders(h: MsgHdrs | undefined): MsgHdrs {
+  const out = natsHeaders();
+  if (h !== undefined) for (const k of h.keys()) for (const v of h.values(k)) out.append(k, v);
+  return out;
+}
+
 function badHeader(name: string, problem: string, cause?: unknown): MeshError {
   return new MeshError(
     'BAD_REQUEST',

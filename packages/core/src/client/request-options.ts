@@ -3,6 +3,7 @@ import type { BalanceOptions, Strategy } from '../balancing/strategy';
 import type { ClientResilienceOptions, RetryOptions } from '../resilience/resilience-options';
 import { DEADLINE_HEADER, TIMEOUT_HEADER } from '../runtime/wire-headers';
 import type { HeadersInit } from './headers-init';
+import type { Middleware, MiddlewareRef } from '../middleware/middleware';
 
 /** Options of one request. */
 export interface RequestOptions extends BalanceOptions {
@@ -18,6 +19,8 @@ export interface RequestOptions extends BalanceOptions {
    * `RATE_LIMITED`), after retries; a function is called with the error and may throw it.
    */
   fallback?: unknown;
+  /** `call` middleware of this call alone, inside the client's (objects only: nothing builds classes per call). */
+  middleware?: readonly Middleware[];
 }
 
 /** How a client behaves beyond its timeout: resilience defaults and load balancing. */
@@ -28,6 +31,8 @@ export interface ClientPolicyOptions {
   strategy?: Strategy;
   /** The caller's zone, for the `zone` strategy. */
   zone?: string;
+  /** Client-wide middleware: their `call` and `emit` hooks wrap every request and emit of this client. */
+  middleware?: readonly MiddlewareRef[];
 }
 
 /** True when a call's options ask for the policy path. */

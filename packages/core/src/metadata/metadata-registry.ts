@@ -1,3 +1,4 @@
+import type { MiddlewareRef } from '../middleware/middleware';
 import type { Constructor, EmitsOptions, HandleOptions, OnOptions, ServiceOptions, Token } from './options';
 
 /** What `@Service` recorded on a class. */
@@ -41,6 +42,10 @@ export interface ClassRecord {
   readonly events: EventRecord[];
   readonly emits: EmitsRecord[];
   readonly injections: Map<number, Token>;
+  /** What `@Use` recorded on the class, in the order given. */
+  readonly use: MiddlewareRef[];
+  /** What `@Use` recorded on its methods, by method name. */
+  readonly methodUse: Map<string, MiddlewareRef[]>;
   /** What `@Describe` recorded on the class itself (DTOs). */
   doc?: DtoDoc;
   /** What `@Describe` recorded on its properties, in declaration order. */
@@ -70,7 +75,7 @@ export const metadataRegistry = {
   edit(target: Constructor): ClassRecord {
     let rec = store.get(target);
     if (!rec) {
-      rec = { handlers: [], events: [], emits: [], injections: new Map(), propertyDocs: new Map() };
+      rec = { handlers: [], events: [], emits: [], injections: new Map(), use: [], methodUse: new Map(), propertyDocs: new Map() };
       store.set(target, rec);
     }
     return rec;

@@ -1,4 +1,5 @@
 import type { Constructor, OnOptions, Token } from '../metadata/options';
+import type { MiddlewareRef } from '../middleware/middleware';
 import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 
 /** The JetStream part of {@link OnOptions}. */
@@ -19,6 +20,8 @@ export interface EndpointDefinition {
   readonly retry: RetryOptions | false | undefined;
   readonly rateLimit: RateLimitOptions | false | undefined;
   readonly bulkhead: BulkheadOptions | false | undefined;
+  /** `@Use` on the method (inner to the service's), in the order given. */
+  readonly middleware: readonly MiddlewareRef[];
 }
 
 /** One event subscription of a service. */
@@ -32,6 +35,8 @@ export interface SubscriptionDefinition {
   readonly durableOptions: DurableOnOptions | undefined;
   readonly input: Constructor | undefined;
   readonly description: string | undefined;
+  /** `@Use` on the method (inner to the service's), in the order given. */
+  readonly middleware: readonly MiddlewareRef[];
 }
 
 /** One event the service declares it publishes. */
@@ -59,5 +64,7 @@ export interface ServiceDefinition {
   readonly endpoints: readonly EndpointDefinition[];
   readonly subscriptions: readonly SubscriptionDefinition[];
   readonly dependencies: readonly DependencyDefinition[];
+  /** `@Use` on the class and its base classes (base first), around every handler of the service. */
+  readonly middleware: readonly MiddlewareRef[];
   readonly target: Constructor;
 }

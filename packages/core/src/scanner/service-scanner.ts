@@ -15,6 +15,7 @@ import { assertUnreserved } from './reserved-subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 import { checkDescription, checkServiceOptions } from './service-options-check';
 import { inputClassOf } from './input-type';
+import type { MiddlewareRef } from '../middleware/middleware';
 
 /**
  * Turns a `@Service` class into its immutable definition. Handlers and subscriptions
@@ -35,6 +36,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   const queue = options.queue ?? own.name;
   const records = classChain(target).map((c) => metadataRegistry.get(c)).filter((r): r is ClassRecord => r !== undefined);
 
+  checkUseTargets(records, cls);
   const handlers = new Map<string, HandlerRecord>();
   const events = new Map<string, EventRecord>();
   for (const rec of records) {
@@ -53,14 +55,15 @@ export function scanService(target: Constructor): ServiceDefinition {
       ...(options.emits ?? []).map((subject) => ({ subject, payload: undefined, description: undefined })),
       ...records.flatMap((r) => r.emits.map((e) => ({ subject: e.subject, payload: e.options.payload, description: e.options.description }))),
     ],
-    endpoints: [...handlers.values()].map((h) => endpointOf(own.name, queue, cls, h)),
-    subscriptions: [...events.values()].map((e) => subscriptionOf(queue, cls, e, [...events.values()])),
+    endpoints: [...handlers.values()].map((h) => ({ ...endpointOf(own.name, queue, cls, h), middleware: methodUse(records, h.method) })),
+    subscriptions: [...events.values()].map((e) => ({ ...subscriptionOf(queue, cls, e, [...events.values()]), middleware: methodUse(records, e.method) })),
     dependencies: dependenciesOf(target, own.paramTypes),
+    middleware: unique(records.flatMap((r) => r.use)),
     target,
   });
 }
 
-function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord): EndpointDefinition {
+function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord): Omit<EndpointDefinition, 'middleware'> {
   const where = `@Handle('${h.endpoint}') on ${cls}.${h.method}`;
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
@@ -84,7 +87,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
   };
 }
 
-function subscriptionOf(queue: string, cls: string, e: EventRecord, all: readonly EventRecord[]): SubscriptionDefinition {
+function subscriptionOf(queue: string, cls: string, e: EventRecord, all: readonly EventRecord[]): Omit<SubscriptionDefinition, 'middleware'> {
   const where = `@On('${e.pattern}') on ${cls}.${e.method}`;
   assertSubject(e.pattern, where, true);
   const q = e.options.queue;
@@ -143,10 +146,35 @@ function dependenciesOf(target: Constructor, paramTypes: readonly unknown[]): De
 }
 
 
+/** `@Use` on one method across the class chain, base first; a middleware named twice runs once. */
+function methodUse(records: readonly ClassRecord[], method: string): readonly MiddlewareRef[] {
+  return unique(records.flatMap((r) => r.methodUse.get(method) ?? []));
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+// @Use on a method that handles nothing would be silently ignored.
+function checkUseTargets(records: readonly ClassRecord[], cls: string): void {
+  const handled = new Set(records.flatMap((r) => [...r.handlers.map((h) => h.method), ...r.events.map((e) => e.method)]));
+  for (const r of records) {
+    for (const method of r.methodUse.keys()) {
+      if (!handled.has(method)) {
+        throw new MeshError('INVALID_OPTIONS', `@Use on ${cls}.${method}, which has neither @Handle nor @On: middleware wraps handlers; add one, or put @Use on the class.`);
+      }
+    }
+  }
+}
+
+// Middleware objects are the user's (a cache, a counter): their arrays are frozen, not they.
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) if (typeof v === 'object') deepFreeze(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'middleware' && Array.isArray(v)) Object.freeze(v);
+      else if (typeof v === 'object') deepFreeze(v);
+    }
   }
   return value;
 }

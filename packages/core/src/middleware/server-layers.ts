@@ -1,0 +1,80 @@
+import { MeshError } from '../errors/mesh-error';
+import { isThenable } from '../runtime/is-thenable';
+import type { Layer } from './compose';
+import type { MessageContext, MessageKind } from './message-context';
+import type { Middleware, Next } from './middleware';
+import { middlewareName } from './middleware-name';
+
+/**
+ * The layers one middleware adds to a server pipeline, outermost first: its guard, its
+ * interceptor, its `handle` or `event` hook; none when it has no hook for this pipeline.
+ */
+export function serverLayers(mw: Middleware, kind: MessageKind): Layer<MessageContext>[] {
+  const layers: Layer<MessageContext>[] = [];
+  if (typeof mw.canActivate === 'function') layers.push(guardLayer(mw as Required<Pick<Middleware, 'canActivate'>>, middlewareName(mw)));
+  if (typeof mw.before === 'function' || typeof mw.after === 'function' || typeof mw.error === 'function') layers.push(interceptorLayer(mw));
+  const hook = kind === 'handle' ? mw.handle : mw.event;
+  if (typeof hook === 'function') layers.push((ctx, next) => hook.call(mw, ctx, next));
+  return layers;
+}
+
+function guardLayer(mw: Required<Pick<Middleware, 'canActivate'>>, name: string): Layer<MessageContext> {
+  return (ctx, next) => {
+    const ok = mw.canActivate(ctx);
+    if (ok === true) return next();
+    if (isThenable(ok)) return Promise.resolve(ok).then((v) => (v === true ? next() : deny(ctx, name)));
+    return deny(ctx, name);
+  };
+}
+
+function deny(ctx: MessageContext, name: string): never {
+  const what = ctx.kind === 'handle' ? 'request' : 'event';
+  throw new MeshError('FORBIDDEN', `The ${what} on "${ctx.subject}" was refused by the guard ${name}: the caller is not allowed to do this; check its credentials or permissions.`, {
+    guard: name,
+  });
+}
+
+// Kept synchronous when every part is: no promise unless `before`, the rest or `after` makes one.
+function interceptorLayer(mw: Middleware): Layer<MessageContext> {
+  const before = mw.before;
+  const rest = (ctx: MessageContext, next: Next): unknown => {
+    let out: unknown;
+    try {
+      out = next();
+    } catch (err) {
+      return failed(mw, ctx, err);
+    }
+    if (isThenable(out)) {
+      return Promise.resolve(out).then(
+        (value) => succeeded(mw, ctx, value),
+        (err) => failed(mw, ctx, err),
+      );
+    }
+    return succeeded(mw, ctx, out);
+  };
+  if (typeof before !== 'function') return rest;
+  return (ctx, next) => {
+    const b = before.call(mw, ctx);
+    return isThenable(b) ? Promise.resolve(b).then(() => rest(ctx, next)) : rest(ctx, next);
+  };
+}
+
+function succeeded(mw: Middleware, ctx: MessageContext, value: unknown): unknown {
+  if (typeof mw.after !== 'function') return value;
+  const changed = mw.after(ctx, value);
+  if (isThenable(changed)) return Promise.resolve(changed).then((v) => (v === undefined ? value : v));
+  return changed === undefined ? value : changed;
+}
+
+function failed(mw: Middleware, ctx: MessageContext, err: unknown): unknown {
+  if (typeof mw.error !== 'function') throw err;
+  const recovered = mw.error(ctx, err);
+  if (isThenable(recovered)) {
+    return Promise.resolve(recovered).then((v) => {
+      if (v === undefined) throw err;
+      return v;
+    });
+  }
+  if (recovered === undefined) throw err;
+  return recovered;
+}
