@@ -16,11 +16,13 @@ import { EndpointRoute } from '../runtime/endpoint-route';
 import type { EventRoute } from '../runtime/event-route';
 import type { InFlight } from '../runtime/in-flight';
 import type { ServiceDefinition } from '../scanner/service-definition';
-import { describeService, type ServiceDescription } from './describe';
+import { describeService, type MiddlewareNamesOf, type ServiceDescription } from './describe';
 
 /** What createApp hands the App: everything decided at boot. */
 export interface AppParts {
   readonly definitions: readonly ServiceDefinition[];
+  /** The names of the middleware around each handler, as composed at boot. */
+  readonly middlewareOf: MiddlewareNamesOf;
   readonly routes: readonly (EndpointRoute | EventRoute)[];
   readonly client: MeshClient;
   readonly container: DependencyContainer;
@@ -78,7 +80,7 @@ export class App {
 
   /** The hosted services as plain data (for docs, tooling and tests). */
   describe(): ServiceDescription[] {
-    return this.parts.definitions.map(describeService);
+    return this.parts.definitions.map((d) => describeService(d, this.parts.middlewareOf));
   }
 
   /**

@@ -10,12 +10,14 @@ import { DurableRoute } from '../durable/durable-route';
 import { EndpointRoute } from '../runtime/endpoint-route';
 import { EventRoute } from '../runtime/event-route';
 import { InFlight } from '../runtime/in-flight';
-import type { ServiceDefinition } from '../scanner/service-definition';
+import type { EndpointDefinition, ServiceDefinition, SubscriptionDefinition } from '../scanner/service-definition';
 import { scanService } from '../scanner/service-scanner';
 import { assignQueueGroups } from '../scanner/queue-groups';
 import { compileDtoValidator, type DtoValidator } from '../validation/dto-validator';
 import { App } from './app';
-import { describeService } from './describe';
+import { describeService, type MiddlewareNamesOf } from './describe';
+import { handlerMiddleware } from './handler-middleware';
+import { MiddlewareResolver } from '../middleware/resolve-middleware';
 import type { AppOptions } from './app-options';
 import { loadServices } from './load-services';
 import { checkAppOptions } from './check-options';
@@ -61,6 +63,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   client.learn(definitions.flatMap((d) => d.endpoints));
   const { container, instances } = buildServices(options.container ?? rootContainer, options.providers ?? [], definitions, [[MeshClient, client]]);
 
+  const resolver = new MiddlewareResolver(container);
+  const appMiddleware = resolver.resolve(options.middleware, 'createApp');
   const host = { instanceId, client, logger };
   const inFlight = new InFlight();
   const validators = new Map<Constructor, DtoValidator>();
@@ -70,36 +74,61 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (!v) validators.set(dto, (v = compileDtoValidator(dto, options.validation)));
     return v;
   };
+  const names = new Map<EndpointDefinition | SubscriptionDefinition, readonly string[]>();
   const routes = definitions.flatMap((d) => {
     const target = instances.get(d)!;
+    const around = handlerMiddleware(resolver, appMiddleware, d);
     return [
-      ...d.endpoints.map(
-        (e) =>
-          new EndpointRoute(e, d.name, target, validatorOf(e.input), host, inFlight, timeout, maxPayload, {
+      ...d.endpoints.map((e) => {
+        const route = new EndpointRoute(
+          e,
+          d.name,
+          target,
+          validatorOf(e.input),
+          host,
+          inFlight,
+          timeout,
+          maxPayload,
+          {
             rateLimit: e.rateLimit === false ? undefined : (e.rateLimit ?? resilience.rateLimit),
             bulkhead: e.bulkhead === false ? undefined : (e.bulkhead ?? resilience.bulkhead),
-          }),
-      ),
+          },
+          around(e, 'handle'),
+        );
+        names.set(e, route.middleware);
+        return route;
+      }),
       ...d.subscriptions
         .filter((s) => s.durable === undefined)
-        .map((s) => new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload)),
+        .map((s) => {
+          const route = new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload, around(s, 'event'));
+          names.set(s, route.middleware);
+          return route;
+        }),
     ];
   });
   let consumerIndex = 0;
   const durableRoutes = definitions.flatMap((d) => {
     const target = instances.get(d)!;
+    const around = handlerMiddleware(resolver, appMiddleware, d);
     return d.subscriptions
       .filter((s) => s.durable !== undefined)
-      .map((s) => new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload));
+      .map((s) => {
+        const route = new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload, around(s, 'event'));
+        names.set(s, route.middleware);
+        return route;
+      });
   });
+  const middlewareOf: MiddlewareNamesOf = (_, handler) => names.get(handler) ?? [];
 
   const srvServices = definitions.map((d) => ({
-    description: describeService(d),
+    description: describeService(d, middlewareOf),
     stats: new Map(routes.flatMap((r) => (r instanceof EndpointRoute && r.serviceName === d.name ? [[r.definition.name, r.stats] as const] : []))),
   }));
 
   return new App({
     definitions,
+    middlewareOf,
     routes,
     client,
     container,

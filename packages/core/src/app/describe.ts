@@ -2,7 +2,8 @@ import type { Constructor } from '../metadata/options';
 import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 import type { JsonSchema } from '../schema/json-schema';
 import { toJsonSchema } from '../schema/to-json-schema';
-import type { ServiceDefinition } from '../scanner/service-definition';
+import type { EndpointDefinition, ServiceDefinition, SubscriptionDefinition } from '../scanner/service-definition';
+import { middlewareName } from '../middleware/middleware-name';
 
 /**
  * A service definition as plain JSON data: classes appear by name, DTO classes also as their
@@ -30,12 +31,33 @@ export interface ServiceDescription {
     retry?: RetryOptions | false;
     rateLimit?: RateLimitOptions | false;
     bulkhead?: BulkheadOptions | false;
+    /** Names of the middleware around the handler, outermost first; absent when none. */
+    middleware?: string[];
   }[];
-  subscriptions: { pattern: string; method: string; queue?: string; durable?: string; input?: string; description?: string; inputSchema?: JsonSchema }[];
+  subscriptions: {
+    pattern: string;
+    method: string;
+    queue?: string;
+    durable?: string;
+    input?: string;
+    description?: string;
+    inputSchema?: JsonSchema;
+    /** Names of the middleware around the handler, outermost first; absent when none. */
+    middleware?: string[];
+  }[];
 }
 
-/** The plain-data description of a service definition, with the JSON Schema of every DTO class. */
-export function describeService(s: ServiceDefinition): ServiceDescription {
+/**
+ * The names of the middleware around a handler. A running app knows them all (app-wide, built-ins,
+ * `@Use`); without one, {@link describeService} lists the service's and the handler's `@Use`.
+ */
+export type MiddlewareNamesOf = (s: ServiceDefinition, handler: EndpointDefinition | SubscriptionDefinition) => readonly string[];
+
+/**
+ * The plain-data description of a service definition, with the JSON Schema of every DTO class
+ * and the names of the middleware around each handler (`middlewareOf`, default the `@Use` ones).
+ */
+export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNamesOf = useNames): ServiceDescription {
   return prune({
     name: s.name,
     version: s.version,
@@ -61,6 +83,7 @@ export function describeService(s: ServiceDefinition): ServiceDescription {
         retry: e.retry === undefined || e.retry === false ? e.retry : prune({ ...e.retry, retryOn: e.retry.retryOn === undefined ? undefined : [...e.retry.retryOn] }),
         rateLimit: e.rateLimit === undefined || e.rateLimit === false ? e.rateLimit : { ...e.rateLimit },
         bulkhead: e.bulkhead === undefined || e.bulkhead === false ? e.bulkhead : { ...e.bulkhead },
+        middleware: namesOrNone(middlewareOf(s, e)),
       }),
     ),
     subscriptions: s.subscriptions.map((e) =>
@@ -72,9 +95,18 @@ export function describeService(s: ServiceDefinition): ServiceDescription {
         input: e.input?.name,
         description: e.description,
         inputSchema: schemaOf(e.input),
+        middleware: namesOrNone(middlewareOf(s, e)),
       }),
     ),
   });
+}
+
+function useNames(s: ServiceDefinition, handler: EndpointDefinition | SubscriptionDefinition): readonly string[] {
+  return [...s.middleware, ...handler.middleware].map((ref) => (typeof ref === 'function' ? ref.name : middlewareName(ref)));
+}
+
+function namesOrNone(names: readonly string[]): string[] | undefined {
+  return names.length === 0 ? undefined : [...names];
 }
 
 function schemaOf(dto: Constructor | undefined): JsonSchema | undefined {

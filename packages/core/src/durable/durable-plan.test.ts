@@ -5,7 +5,7 @@ import { streamConfigOf } from './jetstream-setup';
 
 const sub = (pattern: string, durable: string, o: SubscriptionDefinition['durableOptions'] = {}): DurableSubscription => ({
   where: `@On('${pattern}')`,
-  definition: { method: 'm', pattern, queue: undefined, durable, durableOptions: o, input: undefined, description: undefined },
+  definition: { method: 'm', pattern, queue: undefined, durable, durableOptions: o, input: undefined, description: undefined, middleware: [] },
 });
 
 describe('subjectCovers', () => {

@@ -2,8 +2,13 @@ import { headers as natsHeaders, type ConsumerMessages, type JetStreamClient, ty
 import { MeshError } from '../errors/mesh-error';
 import { thrownMessage, toMeshError } from '../errors/to-mesh-error';
 import { logSafely } from '../logging/log-safely';
-import { Context, type ContextHost } from '../runtime/context';
-import { decodeInput } from '../runtime/decode-input';
+import type { ContextHost } from '../runtime/context';
+import { compose, type Step } from '../middleware/compose';
+import { MessageContext } from '../middleware/message-context';
+import type { Middleware } from '../middleware/middleware';
+import { middlewareName } from '../middleware/middleware-name';
+import { serverLayers } from '../middleware/server-layers';
+import { handlerStep } from '../runtime/handler-step';
 import { headerMessage } from '../runtime/error-replies';
 import type { InFlight } from '../runtime/in-flight';
 import { isThenable } from '../runtime/is-thenable';
@@ -13,8 +18,6 @@ import { retryDelay, type ConsumerPlan } from './durable-plan';
 import { DEAD_LETTER_HEADERS } from './dead-letter-headers';
 import { drainPulls } from './drain-pulls';
 
-type HandlerFn = (input: unknown, ctx: Context) => unknown;
-
 // Pull this many events per request; the consumer's max_ack_pending bounds what runs at once.
 const PULL_BATCH = 256;
 
@@ -22,10 +25,13 @@ const PULL_BATCH = 256;
  * One durable `@On` compiled at boot: a pull consumer shared by every instance of the service.
  * An event is acked after the handler resolves, nak'ed with the backoff delay when it throws,
  * and after `maxDeliver` deliveries (or at once, for a payload that cannot be decoded) sent to
- * the dead-letter subject and terminated.
+ * the dead-letter subject and terminated. Middleware wraps the handler as the `event` pipeline;
+ * a throw there is a handler failure (nak'ed, redelivered).
  */
 export class DurableRoute {
-  private readonly fn: HandlerFn;
+  /** Names of the middleware around the handler, outermost first (empty: none). */
+  readonly middleware: readonly string[];
+  private readonly pipeline: Step<MessageContext>;
   private messages: ConsumerMessages | undefined;
   private nc: NatsConnection | undefined;
 
@@ -33,13 +39,15 @@ export class DurableRoute {
     readonly definition: SubscriptionDefinition,
     readonly plan: ConsumerPlan,
     private readonly serviceName: string,
-    private readonly instance: object,
-    private readonly validate: DtoValidator | undefined,
+    instance: object,
+    validate: DtoValidator | undefined,
     private readonly host: ContextHost,
     private readonly inFlight: InFlight,
     private readonly maxPayload: number | undefined,
+    middleware: readonly Middleware[] = [],
   ) {
-    this.fn = (instance as Record<string, HandlerFn>)[definition.method];
+    this.middleware = middleware.map(middlewareName);
+    this.pipeline = compose(middleware.flatMap((m) => serverLayers(m, 'event')), handlerStep(instance, definition.method, validate));
   }
 
   /** Starts pulling from the (existing) consumer. */
@@ -64,21 +72,32 @@ export class DurableRoute {
 
   private onMessage(m: JsMsg): void {
     this.inFlight.enter();
-    void this.run(m);
+    const ctx = new MessageContext(m.subject, this.serviceName, this.definition.method, Date.now() + this.plan.ackWait, m, this.host, 'event', this.maxPayload);
+    let out: unknown;
+    try {
+      out = this.pipeline(ctx);
+    } catch (err) {
+      this.settle(m, ctx, true, err);
+      return;
+    }
+    if (isThenable(out)) {
+      Promise.resolve(out).then(
+        () => this.settle(m, ctx, false, undefined),
+        (err: unknown) => this.settle(m, ctx, true, err),
+      );
+    } else {
+      this.settle(m, ctx, false, undefined);
+    }
   }
 
-  private async run(m: JsMsg): Promise<void> {
-    let decoded = false;
+  // An input that cannot be decoded or validated fails the same way on every delivery: dead-lettered at once.
+  private settle(m: JsMsg, ctx: MessageContext, failed: boolean, err: unknown): void {
     try {
-      let input = decodeInput(m.data, this.validate, this.maxPayload);
-      if (input instanceof Promise) input = await input;
-      decoded = true;
-      const ctx = new Context(m.subject, this.serviceName, this.definition.method, Date.now() + this.plan.ackWait, m, this.host);
-      const out = this.fn.call(this.instance, input, ctx);
-      if (isThenable(out)) await out;
-      m.ack();
-    } catch (err) {
-      this.fail(m, err, !decoded);
+      if (failed) this.fail(m, err, ctx.badInput);
+      else m.ack();
+    } catch (settleErr) {
+      // The connection went away: the server redelivers the event after ack_wait.
+      logSafely(() => this.host.logger.warn({ err: settleErr as Error, subject: m.subject, durable: this.plan.durable }, 'cannot ack or nak the event; the server will redeliver it'));
     } finally {
       this.inFlight.leave();
     }

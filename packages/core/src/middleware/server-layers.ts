@@ -11,11 +11,18 @@ import { middlewareName } from './middleware-name';
  */
 export function serverLayers(mw: Middleware, kind: MessageKind): Layer<MessageContext>[] {
   const layers: Layer<MessageContext>[] = [];
+  if (!appliesTo(mw, kind)) return layers;
   if (typeof mw.canActivate === 'function') layers.push(guardLayer(mw as Required<Pick<Middleware, 'canActivate'>>, middlewareName(mw)));
   if (typeof mw.before === 'function' || typeof mw.after === 'function' || typeof mw.error === 'function') layers.push(interceptorLayer(mw));
   const hook = kind === 'handle' ? mw.handle : mw.event;
   if (typeof hook === 'function') layers.push((ctx, next) => hook.call(mw, ctx, next));
   return layers;
+}
+
+/** True when the middleware has a hook for this server pipeline (a guard, an interceptor, or `handle`/`event`). */
+export function appliesTo(mw: Middleware, kind: MessageKind): boolean {
+  const hook = kind === 'handle' ? mw.handle : mw.event;
+  return typeof mw.canActivate === 'function' || typeof mw.before === 'function' || typeof mw.after === 'function' || typeof mw.error === 'function' || typeof hook === 'function';
 }
 
 function guardLayer(mw: Required<Pick<Middleware, 'canActivate'>>, name: string): Layer<MessageContext> {

@@ -4,7 +4,6 @@ import { EndpointStats } from '../discovery/endpoint-stats';
 import { bindNew } from '../logging/app-logger';
 import type { Logger } from '../logging/logger';
 import { MeshError } from '../errors/mesh-error';
-import { TokenBucket } from '../resilience/token-bucket';
 import type { BulkheadOptions, RateLimitOptions } from '../resilience/resilience-options';
 import type { EndpointDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
@@ -13,7 +12,18 @@ import { decodeInput } from './decode-input';
 import { isThenable } from './is-thenable';
 import type { InFlight } from './in-flight';
 import { replyError, replyRefusal, replyValue } from './reply-writer';
-import { DEADLINE_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
+import { DEADLINE_HEADER, TIMEOUT_HEADER } from './wire-headers';
+import { compose, type Step } from '../middleware/compose';
+import { MessageContext } from '../middleware/message-context';
+import type { Middleware } from '../middleware/middleware';
+import { middlewareName } from '../middleware/middleware-name';
+import { serverLayers } from '../middleware/server-layers';
+import { Bulkhead } from '../resilience/bulkhead.middleware';
+import { RateLimit } from '../resilience/rate-limit.middleware';
+import { DeadlineDrop } from './deadline-drop.middleware';
+import { handlerStep } from './handler-step';
+import { NO_REPLY } from './no-reply';
+import { isRefusal } from './refusal';
 
 type HandlerFn = (input: unknown, ctx: Context) => unknown;
 
@@ -23,29 +33,23 @@ export interface RouteGuards {
   readonly bulkhead: BulkheadOptions | undefined;
 }
 
-interface Waiting {
-  readonly msg: Msg;
-  readonly receivedAt: number;
-  readonly deadline: number;
-}
-
 /**
- * One endpoint compiled at boot: subject, queue, validator and the bound method are fixed,
- * so a message costs a decode, a Context and the handler call. A rate limit or bulkhead, when
- * configured, is a different subscription callback chosen here; without them there is no check.
+ * One endpoint compiled at boot: subject, queue, validator, the bound method and the `handle`
+ * pipeline are fixed, so a message costs a decode, a Context and the handler call. Without
+ * middleware (no user middleware, no rate limit, no bulkhead) the subscription callback calls
+ * the handler directly; with some, it runs the pipeline composed here: deadline drop → rate
+ * limit → bulkhead → app, service and handler middleware → validation → handler.
  */
 export class EndpointRoute {
   readonly subject: string;
   readonly queue: string;
   /** The subscription callback. */
   readonly onMessage: (err: NatsError | null, msg: Msg) => void;
+  /** Names of the middleware around the handler, outermost first (empty: none). */
+  readonly middleware: readonly string[];
   private readonly fn: HandlerFn;
   private readonly defaultTimeout: number;
-  private readonly bucket: TokenBucket | undefined;
-  private readonly slots: number;
-  private readonly maxWaiting: number;
-  private running = 0;
-  private readonly waiting: Waiting[] = [];
+  private readonly pipeline: Step<MessageContext> | undefined;
   /** Counters served on `$SRV.STATS`. */
   readonly stats = new EndpointStats();
   /** The app's logger bound to this service and endpoint, for the lines about its requests. */
@@ -61,73 +65,74 @@ export class EndpointRoute {
     appTimeout: number,
     private readonly maxPayload?: number,
     guards?: RouteGuards,
+    middleware: readonly Middleware[] = [],
   ) {
     this.subject = definition.subject;
     this.queue = definition.queue;
     this.fn = (instance as Record<string, HandlerFn>)[definition.method];
     this.log = bindNew(host.logger, { service: serviceName, endpoint: definition.name });
     this.defaultTimeout = definition.timeout ?? appTimeout;
-    this.bucket = guards?.rateLimit === undefined ? undefined : new TokenBucket(guards.rateLimit);
-    this.slots = guards?.bulkhead?.concurrency ?? 0;
-    this.maxWaiting = guards?.bulkhead?.queue ?? 0;
-    this.onMessage = this.bucket === undefined && this.slots === 0 ? this.direct : this.guarded;
+    const builtIns: Middleware[] = [];
+    if (guards?.rateLimit !== undefined) builtIns.push(new RateLimit(guards.rateLimit, this.stats));
+    if (guards?.bulkhead !== undefined) builtIns.push(new Bulkhead(guards.bulkhead, this.stats));
+    const all = [...builtIns, ...middleware];
+    this.middleware = all.map(middlewareName);
+    if (all.length === 0) {
+      this.pipeline = undefined;
+      this.onMessage = this.direct;
+    } else {
+      const layers = [new DeadlineDrop(), ...all].flatMap((m) => serverLayers(m, 'handle'));
+      this.pipeline = compose(layers, handlerStep(instance, definition.method, validate));
+      this.onMessage = this.piped;
+    }
   }
 
   private readonly direct = (err: NatsError | null, msg: Msg): void => {
     if (err) return this.subscriptionFailed(err);
     this.inFlight.enter();
-    const now = Date.now();
-    void this.run(msg, now, now);
+    void this.run(msg, Date.now());
   };
 
-  private readonly guarded = (err: NatsError | null, msg: Msg): void => {
+  private readonly piped = (err: NatsError | null, msg: Msg): void => {
     if (err) return this.subscriptionFailed(err);
-    const now = Date.now();
-    if (this.bucket !== undefined) {
-      const wait = this.bucket.take();
-      if (wait > 0) {
-        this.stats.rateLimited++;
-        this.refuse(
-          msg,
-          new MeshError('RATE_LIMITED', `"${this.subject}" takes no more requests right now (rate limit): retry in ${wait} ms.`, { retryAfterMs: wait }),
-          [RETRY_AFTER_HEADER, String(wait)],
-        );
-        return;
-      }
-    }
-    if (this.slots > 0) {
-      if (this.running >= this.slots) {
-        if (this.waiting.length >= this.maxWaiting && !this.dropExpired(now)) {
-          this.stats.rejected++;
-          this.refuse(msg, new MeshError('UNAVAILABLE', `"${this.subject}" is at its concurrency limit and its queue is full (bulkhead): retry later.`));
-          return;
-        }
-        // Waiting requests count as in flight: stop() drains them, heartbeats report them as load.
-        this.inFlight.enter();
-        this.waiting.push({ msg, receivedAt: now, deadline: this.deadlineOf(msg, now) });
-        return;
-      }
-      this.running++;
-      this.inFlight.enter();
-      void this.run(msg, now, now).then(this.next);
-      return;
-    }
     this.inFlight.enter();
-    void this.run(msg, now, now);
-  };
-
-  private readonly next = (): void => {
-    const w = this.waiting.shift();
-    if (w === undefined) {
-      this.running--;
+    const started = performance.now();
+    const ctx = new MessageContext(this.subject, this.serviceName, this.definition.name, this.deadlineOf(msg, Date.now()), msg, this.host, 'handle', this.maxPayload);
+    let out: unknown;
+    try {
+      out = this.pipeline!(ctx);
+    } catch (err) {
+      this.failed(msg, ctx, started, err);
       return;
     }
-    void this.run(w.msg, w.receivedAt, Date.now()).then(this.next);
+    if (isThenable(out)) {
+      Promise.resolve(out).then(
+        (value) => this.answered(msg, ctx, started, value),
+        (err: unknown) => this.failed(msg, ctx, started, err),
+      );
+    } else {
+      this.answered(msg, ctx, started, out);
+    }
   };
 
-  private async run(msg: Msg, receivedAt: number, now: number): Promise<void> {
+  private answered(msg: Msg, ctx: MessageContext, started: number, value: unknown): void {
+    if (value === NO_REPLY) return this.expire(Date.now() - ctx.deadline);
+    const error = replyValue(msg, value, this.log, ctx.replyHeadersIfAny);
+    this.stats.record(started, error);
+    this.inFlight.leave();
+  }
+
+  private failed(msg: Msg, ctx: MessageContext, started: number, err: unknown): void {
+    const error = isRefusal(err)
+      ? replyRefusal(msg, err as MeshError, this.log, ctx.replyHeadersIfAny)
+      : replyError(msg, err, this.log, ctx.replyHeadersIfAny);
+    this.stats.record(started, error);
+    this.inFlight.leave();
+  }
+
+  private async run(msg: Msg, now: number): Promise<void> {
     const started = performance.now();
-    const deadline = this.deadlineOf(msg, receivedAt);
+    const deadline = this.deadlineOf(msg, now);
     if (deadline <= now) {
       this.expire(now - deadline);
       return;
@@ -146,19 +151,6 @@ export class EndpointRoute {
       this.stats.record(started, error);
       this.inFlight.leave();
     }
-  }
-
-  // A full queue first lets go of requests whose callers stopped waiting, so they never crowd out live ones.
-  private dropExpired(now: number): boolean {
-    const before = this.waiting.length;
-    for (let i = before - 1; i >= 0; i--) {
-      const w = this.waiting[i];
-      if (w.deadline <= now) {
-        this.waiting.splice(i, 1);
-        this.expire(now - w.deadline);
-      }
-    }
-    return this.waiting.length < before;
   }
 
   // The caller's absolute deadline also counts the time the request spent before it reached
@@ -180,11 +172,6 @@ export class EndpointRoute {
     this.stats.expired++;
     this.log.debug({ subject: this.subject, lateMs }, 'request dropped: its deadline passed before the handler ran');
     this.inFlight.leave();
-  }
-
-  private refuse(msg: Msg, err: MeshError, extra?: readonly [string, string]): void {
-    this.stats.record(performance.now(), err);
-    replyRefusal(msg, err, this.log, extra);
   }
 
   private subscriptionFailed(err: NatsError): void {

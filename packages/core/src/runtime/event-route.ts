@@ -2,32 +2,43 @@ import type { Msg, NatsError } from 'nats';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { logSafely } from '../logging/log-safely';
-import { Context, type ContextHost } from './context';
-import { decodeInput } from './decode-input';
+import { compose, type Step } from '../middleware/compose';
+import { MessageContext } from '../middleware/message-context';
+import type { Middleware } from '../middleware/middleware';
+import { middlewareName } from '../middleware/middleware-name';
+import { serverLayers } from '../middleware/server-layers';
+import type { ContextHost } from './context';
+import { handlerStep } from './handler-step';
 import { isThenable } from './is-thenable';
 import type { InFlight } from './in-flight';
 
-type HandlerFn = (input: unknown, ctx: Context) => unknown;
-
-/** One `@On` subscription compiled at boot. A failing handler is logged; the subscription goes on. */
+/**
+ * One `@On` subscription compiled at boot, with its `event` pipeline (app, service and handler
+ * middleware → validation → handler; without middleware, validation and the handler alone).
+ * A failing handler or middleware is logged; the subscription goes on.
+ */
 export class EventRoute {
   readonly subject: string;
   readonly queue: string | undefined;
-  private readonly fn: HandlerFn;
+  /** Names of the middleware around the handler, outermost first (empty: none). */
+  readonly middleware: readonly string[];
+  private readonly pipeline: Step<MessageContext>;
 
   constructor(
     readonly definition: SubscriptionDefinition,
     private readonly serviceName: string,
-    private readonly instance: object,
-    private readonly validate: DtoValidator | undefined,
+    instance: object,
+    validate: DtoValidator | undefined,
     private readonly host: ContextHost,
     private readonly inFlight: InFlight,
     private readonly timeout: number,
     private readonly maxPayload?: number,
+    middleware: readonly Middleware[] = [],
   ) {
     this.subject = definition.pattern;
     this.queue = definition.queue;
-    this.fn = (instance as Record<string, HandlerFn>)[definition.method];
+    this.middleware = middleware.map(middlewareName);
+    this.pipeline = compose(middleware.flatMap((m) => serverLayers(m, 'event')), handlerStep(instance, definition.method, validate));
   }
 
   /** The subscription callback. */
@@ -37,25 +48,31 @@ export class EventRoute {
       return;
     }
     this.inFlight.enter();
-    void this.run(msg);
-  }
-
-  private async run(msg: Msg): Promise<void> {
+    const ctx = new MessageContext(msg.subject, this.serviceName, this.definition.method, Date.now() + this.timeout, msg, this.host, 'event', this.maxPayload);
+    let out: unknown;
     try {
-      let input = decodeInput(msg.data, this.validate, this.maxPayload);
-      if (input instanceof Promise) input = await input;
-      const ctx = new Context(msg.subject, this.serviceName, this.definition.method, Date.now() + this.timeout, msg, this.host);
-      const out = this.fn.call(this.instance, input, ctx);
-      if (isThenable(out)) await out;
-    } catch (err) {
-      logSafely(() =>
-        this.host.logger.error(
-          { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
-          'event handler failed; the subscription goes on',
-        ),
+      out = this.pipeline(ctx);
+    } catch (e) {
+      this.failed(msg, e);
+      return;
+    }
+    if (isThenable(out)) {
+      Promise.resolve(out).then(
+        () => this.inFlight.leave(),
+        (e: unknown) => this.failed(msg, e),
       );
-    } finally {
+    } else {
       this.inFlight.leave();
     }
+  }
+
+  private failed(msg: Msg, err: unknown): void {
+    logSafely(() =>
+      this.host.logger.error(
+        { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
+        'event handler failed; the subscription goes on',
+      ),
+    );
+    this.inFlight.leave();
   }
 }

@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type Msg } from 'nats';
+import { headers as natsHeaders, type Msg, type MsgHdrs } from 'nats';
 import { encodeJson } from '../codec/json-codec';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
@@ -14,20 +14,20 @@ import { ERROR_CODE_HEADER, ERROR_HEADER } from './wire-headers';
 /**
  * Sends a successful reply; a value that cannot be encoded becomes an `INTERNAL` error reply,
  * one too large for the server a `PAYLOAD_TOO_LARGE` one. Returns the error it had to send
- * instead, if any.
+ * instead, if any. `headers` (from middleware) go out with the reply, and with an error sent instead.
  */
-export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | undefined {
+export function replyValue(msg: Msg, value: unknown, log: Logger, headers?: MsgHdrs): MeshError | undefined {
   if (!msg.reply) return undefined;
   let data: Uint8Array;
   try {
     data = encodeJson(value);
   } catch (err) {
-    return replyError(msg, new MeshError('INTERNAL', `The reply on "${msg.subject}" cannot be encoded as JSON.`, undefined, { cause: err }), log);
+    return replyError(msg, new MeshError('INTERNAL', `The reply on "${msg.subject}" cannot be encoded as JSON.`, undefined, { cause: err }), log, headers);
   }
   try {
-    msg.respond(data);
+    msg.respond(data, headers === undefined ? undefined : { headers });
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'MAX_PAYLOAD_EXCEEDED') return replyError(msg, toMeshError(err, `Cannot send the reply on "${msg.subject}"`), log);
+    if ((err as { code?: unknown }).code !== 'MAX_PAYLOAD_EXCEEDED') return replyError(msg, toMeshError(err, `Cannot send the reply on "${msg.subject}"`), log, headers);
     const tooLarge = new MeshError(
       'PAYLOAD_TOO_LARGE',
       `The reply on "${msg.subject}" has ${data.length} bytes, more than the server's max_payload: return less data (page it, or send a reference).`,
@@ -35,7 +35,7 @@ export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | u
       { cause: err },
     );
     logSafely(() => log.warn({ err: tooLarge, subject: msg.subject }, 'reply too large; sent PAYLOAD_TOO_LARGE instead'));
-    return replyError(msg, tooLarge, log);
+    return replyError(msg, tooLarge, log, headers);
   }
   return undefined;
 }
@@ -47,29 +47,31 @@ export function replyValue(msg: Msg, value: unknown, log: Logger): MeshError | u
  * sent is trimmed until it can (see {@link errorReplies}), so the caller always gets an answer.
  * Unknown errors go out as `INTERNAL` without their message or stack; those are logged here,
  * after the reply, and a logger that throws changes nothing. Returns the error as meant.
+ * `headers` (from middleware) go out too, except on the last, smallest fallback reply.
  */
-export function replyError(msg: Msg, err: unknown, log: Logger): MeshError {
+export function replyError(msg: Msg, err: unknown, log: Logger, headers?: MsgHdrs): MeshError {
   const meshError = toMeshError(err, `Internal error while handling "${msg.subject}"; the service log has the cause.`);
-  sendError(msg, meshError, log, undefined);
+  sendError(msg, meshError, log, headers);
   if (meshError.status >= 500) logSafely(() => log.error({ err: err as object, subject: msg.subject }, 'request failed'));
   return meshError;
 }
 
 /**
  * Answers a request the endpoint turned away (rate limit, full bulkhead) without logging it:
- * under load that would be a log line per request. `extra` is one more header to send.
+ * under load that would be a log line per request. `headers` go out with it (`Mesh-Retry-After`).
  */
-export function replyRefusal(msg: Msg, err: MeshError, log: Logger, extra?: readonly [string, string]): void {
-  sendError(msg, err, log, extra);
+export function replyRefusal(msg: Msg, err: MeshError, log: Logger, headers?: MsgHdrs): MeshError {
+  sendError(msg, err, log, headers);
+  return err;
 }
 
-function sendError(msg: Msg, meshError: MeshError, log: Logger, extra: readonly [string, string] | undefined): void {
+function sendError(msg: Msg, meshError: MeshError, log: Logger, extra: MsgHdrs | undefined): void {
   if (!msg.reply) return;
   let failure: unknown;
   for (const reply of errorReplies(meshError)) {
     try {
       const h = natsHeaders();
-      if (extra !== undefined && !reply.last) h.set(extra[0], extra[1]);
+      if (extra !== undefined && !reply.last) for (const k of extra.keys()) for (const v of extra.values(k)) h.append(k, v);
       h.set(ERROR_HEADER, reply.header);
       h.set(ERROR_CODE_HEADER, String(reply.status));
       msg.respond(encodeJson(reply.body), { headers: h });
