@@ -9,6 +9,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   moleculer: () => import('./callers/moleculer.caller'),
   nest: () => import('./callers/nest.caller'),
   natsmesh: () => import('./callers/natsmesh.caller'),
+  'natsmesh-mw': () => import('./callers/natsmesh-mw.caller'),
 };
 
 async function main(): Promise<void> {

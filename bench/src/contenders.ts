@@ -19,4 +19,5 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'nest', label: 'NestJS 11 microservices (NATS)', service: 'nest', caller: 'nest', events: true },
   { id: 'natsmesh', label: 'natsmesh (`input: unknown`)', service: 'natsmesh', caller: 'natsmesh', events: true },
   { id: 'natsmesh-dto', label: 'natsmesh, DTO validation + defaults', service: 'natsmesh-dto', caller: 'natsmesh', events: true },
+  { id: 'natsmesh-mw', label: 'natsmesh, 3 no-op middleware on the endpoint + 3 on the client', service: 'natsmesh-mw', caller: 'natsmesh-mw', events: true },
 ];

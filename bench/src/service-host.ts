@@ -8,6 +8,7 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   nest: () => import('./services/nest.service'),
   natsmesh: () => import('./services/natsmesh.service'),
   'natsmesh-dto': () => import('./services/natsmesh-dto.service'),
+  'natsmesh-mw': () => import('./services/natsmesh-mw.service'),
 };
 
 async function main(): Promise<void> {

@@ -72,7 +72,9 @@ class StaffOnly implements Middleware {
   constructor(private readonly staff: Staff) {}
 
   canActivate(ctx: HandleContext | EventContext): boolean {
-    return this.staff.names.has(ctx.headers?.get('X-User') ?? '');
+    const user = ctx.headers?.get('X-User') ?? '';
+    ctx.state.user = user;
+    return this.staff.names.has(user);
   }
 }
 
@@ -121,9 +123,9 @@ class RoomService {
 
   @Handle('cancel')
   @Use(StaffOnly)
-  cancel(input: RoomQuery) {
+  cancel(input: RoomQuery, ctx: Context) {
     ran++;
-    return { cancelled: input.room };
+    return { cancelled: input.room, by: ctx.state.user };
   }
 
   @Handle('never')
@@ -236,13 +238,13 @@ describe('handle middleware', () => {
     expect(ran).toBe(0);
   });
 
-  it('a guard returning false answers FORBIDDEN (403) to a natsmesh client, and the handler never runs', async () => {
+  it('a guard returning false answers FORBIDDEN (403) to a natsmesh client, and the handler never runs; ctx.state reaches the handler', async () => {
     const err = await catchMeshError(client.request('mw.rooms.cancel', { room: 2 }, { headers: { 'X-User': 'bob' } }));
     expect(err.code).toBe('FORBIDDEN');
     expect(err.status).toBe(403);
     expect(err.message).toContain('StaffOnly');
     expect(ran).toBe(0);
-    await expect(client.request('mw.rooms.cancel', { room: 2 }, { headers: { 'X-User': 'ann' } })).resolves.toEqual({ cancelled: 2 });
+    await expect(client.request('mw.rooms.cancel', { room: 2 }, { headers: { 'X-User': 'ann' } })).resolves.toEqual({ cancelled: 2, by: 'ann' });
     expect(ran).toBe(1);
   });
 

@@ -25,6 +25,7 @@ const HOP_HEADERS = new Set([TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER
 export class Context {
   private _log: Logger | undefined;
   private _signal: AbortSignal | undefined;
+  private _state: Record<string, unknown> | undefined;
 
   constructor(
     /** The subject the message arrived on. */
@@ -62,6 +63,11 @@ export class Context {
     // A timer holds at most 2^31-1 ms (a durable handler's ackWait, say, could be longer): capped, never aborted at once.
     if (remaining > 0) return (this._signal = AbortSignal.timeout(remaining < MAX_TIMER_MS ? remaining : MAX_TIMER_MS));
     return (this._signal = AbortSignal.abort(new DOMException('The deadline of the request passed.', 'TimeoutError')));
+  }
+
+  /** A place for middleware to leave values for the middleware inside it and the handler (the caller's identity, say); made on first use. */
+  get state(): Record<string, unknown> {
+    return (this._state ??= {});
   }
 
   /** A logger bound to the service, endpoint and subject. */

@@ -1,0 +1,47 @@
+import { Handle, On, Service, Use, createApp, createLogger, type Middleware, type Next } from '@natsmesh/core';
+import { EVENT_SUBJECT, replyOf } from '../workload';
+import type { StartService } from './running-service';
+
+let countEvent: () => void = () => undefined;
+
+/** A middleware that does nothing but pass on: what the pipeline itself costs. */
+class NoOp implements Middleware {
+  constructor(readonly name: string) {}
+
+  handle(_ctx: unknown, next: Next): unknown {
+    return next();
+  }
+
+  event(_ctx: unknown, next: Next): unknown {
+    return next();
+  }
+}
+
+@Service('bench')
+@Use(new NoOp('service'))
+class BenchService {
+  @Handle('echo')
+  @Use(new NoOp('handler'))
+  echo(input: unknown) {
+    return replyOf(input as { guest: string; room: number });
+  }
+
+  @On(EVENT_SUBJECT)
+  @Use(new NoOp('handler'))
+  evt(_input: unknown) {
+    countEvent();
+  }
+}
+
+/** natsmesh as in `natsmesh.service`, with three no-op middleware around each handler: app-wide, on the service, on the handler. */
+export const startService: StartService = async (url, onEvent) => {
+  countEvent = onEvent;
+  const app = await createApp({
+    services: [BenchService],
+    nats: { servers: url },
+    logger: createLogger({ level: 'silent' }),
+    middleware: [new NoOp('app')],
+  });
+  await app.start();
+  return { stop: () => app.stop() };
+};
