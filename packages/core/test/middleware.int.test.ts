@@ -352,9 +352,9 @@ describe('built-in middleware', () => {
       return 'ok';
     }
   }
-  const h = hosting([Limited], { discovery: false });
+  const h = hosting([Limited]);
 
-  it('run outside the user middleware and are listed by describe()', async () => {
+  it('run outside the user middleware and are listed by describe() and $SRV.INFO', async () => {
     trace.length = 0;
     await expect(h.client.request('mw.limited.hit', {})).resolves.toBe('ok');
     const err = await catchMeshError(h.client.request('mw.limited.hit', {}));
@@ -364,6 +364,10 @@ describe('built-in middleware', () => {
     const [d] = h.app.describe();
     expect(d.endpoints.find((e) => e.name === 'hit')?.middleware).toEqual(['rateLimit', 'bulkhead', 'mine']);
     expect(d.endpoints.find((e) => e.name === 'plain')?.middleware).toBeUndefined();
+    const info = JSON.parse(new TextDecoder().decode((await h.nc.request('$SRV.INFO.mw_limited', undefined, { timeout: 3000 })).data)) as {
+      endpoints: { name: string; metadata: Record<string, string> }[];
+    };
+    expect(info.endpoints.find((e) => e.name === 'hit')?.metadata['natsmesh.middleware']).toBe('rateLimit,bulkhead,mine');
   });
 });
 

@@ -47,6 +47,7 @@ export function infoResponse(s: SrvService, who: SrvIdentity): object {
       if (e.inputSchema !== undefined) metadata.input_schema = JSON.stringify(e.inputSchema);
       if (e.outputSchema !== undefined) metadata.output_schema = JSON.stringify(e.outputSchema);
       if (e.description !== undefined) metadata.description = e.description;
+      if (e.middleware !== undefined) metadata['natsmesh.middleware'] = e.middleware.join(',');
       return { name: toSrvName(e.name), subject: e.subject, queue_group: e.queue, metadata };
     }),
   };
