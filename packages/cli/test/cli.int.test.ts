@@ -8,7 +8,7 @@ import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
 import type { App } from '@natsmesh/core';
 import { natsmesh } from './run-natsmesh';
 import { createHotelApp } from '../../../examples/hotel/src/hotel-app';
-import { createLogger } from '@natsmesh/core';
+import { createApp, createLogger, Handle, On, Service, Use, type Middleware } from '@natsmesh/core';
 import { ReceivedEvents } from '../../../examples/hotel/src/subscribers/received-events';
 
 describe('natsmesh CLI against the hotel app', () => {
@@ -51,6 +51,7 @@ describe('natsmesh CLI against the hotel app', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/save\s+hotel\.booking\.save\s+hotel\.booking\s+SaveBooking/);
     expect(out).toMatch(/hotel-1\s+1\.0\.0\s+eu-1/);
+    expect(out).not.toMatch(/MIDDLEWARE/);
   });
 
   it('call prints the reply', async () => {
@@ -213,5 +214,68 @@ describe('natsmesh CLI against the hotel app', () => {
       const { error } = JSON.parse((failed as { stderr: string }).stderr) as { error: { code: string; message: string } };
       expect(error).toMatchObject({ code: 'LOAD_FAILED', message: expect.stringMatching(/is TypeScript source, which node cannot load.*the compiled \.js/) });
     }
+  });
+});
+
+const passThrough = (name: string): Middleware => ({ name, handle: (_ctx, next) => next(), event: (_ctx, next) => next() });
+
+@Service('cli.guarded')
+@Use(passThrough('AuthGuard'))
+class GuardedService {
+  @Handle('get', { rateLimit: { rate: 1000 } })
+  @Use(passThrough('\u001b[2J<b>Audit</b>'))
+  get() {
+    return { ok: true };
+  }
+
+  @Handle('plain')
+  plain() {
+    return { ok: true };
+  }
+
+  @On('cli.guarded.>')
+  @Use(passThrough('Dedupe'))
+  seen() {}
+}
+
+describe('natsmesh info and the middleware around each handler', () => {
+  let server: NatsServerHandle;
+  let app: App;
+  let s: string[];
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    app = await createApp({
+      services: [GuardedService],
+      middleware: [passThrough('Tracing')],
+      nats: { servers: server.url },
+      instance: { id: 'guarded-1' },
+      logger: createLogger({ level: 'silent' }),
+    });
+    await app.start();
+    s = ['--server', server.url];
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await server?.stop();
+  });
+
+  it('lists the middleware of each endpoint and subscription, outermost first, control characters escaped', async () => {
+    const { code, out } = await natsmesh('info', 'cli.guarded', ...s);
+    expect(code).toBe(0);
+    expect(out).not.toContain('\u001b');
+    expect(out).toMatch(/^get\s+cli\.guarded\.get\s+.*rateLimit → Tracing → AuthGuard → \\u001b\[2J<b>Audit<\/b>$/m);
+    expect(out).toMatch(/^plain\s+cli\.guarded\.plain\s+cli\.guarded\s+-\s+Tracing → AuthGuard$/m);
+    expect(out).toMatch(/^SUBSCRIPTION\s+METHOD\s+QUEUE\s+MIDDLEWARE$/m);
+    expect(out).toMatch(/^cli\.guarded\.>\s+seen\s+-\s+Tracing → AuthGuard → Dedupe$/m);
+  });
+
+  it('--json carries the middleware of each endpoint in its metadata', async () => {
+    const { code, out } = await natsmesh('info', 'cli.guarded', '--json', ...s);
+    expect(code).toBe(0);
+    const [info] = JSON.parse(out) as { endpoints: { name: string; metadata: Record<string, string> }[] }[];
+    const get = info!.endpoints.find((e) => e.name === 'get')!;
+    expect(JSON.parse(get.metadata['natsmesh.middleware']!)).toEqual(['rateLimit', 'Tracing', 'AuthGuard', '\u001b[2J<b>Audit</b>']);
   });
 });

@@ -367,7 +367,7 @@ describe('built-in middleware', () => {
     const info = JSON.parse(new TextDecoder().decode((await h.nc.request('$SRV.INFO.mw_limited', undefined, { timeout: 3000 })).data)) as {
       endpoints: { name: string; metadata: Record<string, string> }[];
     };
-    expect(info.endpoints.find((e) => e.name === 'hit')?.metadata['natsmesh.middleware']).toBe('rateLimit,bulkhead,mine');
+    expect(info.endpoints.find((e) => e.name === 'hit')?.metadata['natsmesh.middleware']).toBe('["rateLimit","bulkhead","mine"]');
   });
 });
 

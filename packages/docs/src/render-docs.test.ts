@@ -20,6 +20,22 @@ describe('renderDocs', () => {
   });
 });
 
+const withMiddleware = svc('x', {
+  endpoints: [{ name: 'get', subject: 'x.get', queue: 'x', middleware: ['rateLimit', '<img src=x onerror=alert(1)>', 'Audit'] } as never],
+  subscriptions: [{ pattern: 'x.done', method: 'on', middleware: ['Dedupe'] }],
+});
+
+describe('toMarkdown', () => {
+  it('lists the middleware around each endpoint and subscription, outermost first, names as escaped code', () => {
+    const page = toMarkdown([withMiddleware, svc('y', { endpoints: [{ name: 'get', subject: 'y.get', queue: 'y' } as never] })]);
+    expect(page['x.md']).toContain('- Middleware: `rateLimit` → `<img src=x onerror=alert(1)>` → `Audit`\n');
+    expect(page['x.md']).toContain('- Middleware: `Dedupe`\n');
+    expect(page['y.md']).not.toContain('Middleware');
+    const odd = toMarkdown([svc('z', { endpoints: [{ name: 'get', subject: 'z.get', queue: 'z', middleware: ['a`b', 'c\nd'] } as never] })]);
+    expect(odd['z.md']).toContain('- Middleware: ``a`b`` → `c d`\n');
+  });
+});
+
 describe('toHtml', () => {
   it('escapes what services say about themselves', () => {
     const html = toHtml([svc('x', { description: '<script>alert(1)</script> & "quotes"' })], { title: 'A <b>title</b>' });
@@ -46,6 +62,14 @@ describe('toHtml', () => {
     expect(html).toContain('1 service · 1 endpoint · 1 event · 1 subscription<');
     expect(html).toContain('<span class="counts">1 endpoint · 1 subscription · 1 event</span>');
     expect(toHtml([svc('a'), svc('b')])).toContain('2 services · 0 endpoints · 0 events · 0 subscriptions<');
+  });
+
+  it('shows the middleware around each endpoint and subscription, outermost first, names escaped', () => {
+    const html = toHtml([withMiddleware]);
+    expect(html).toContain('<p class="middleware">Middleware: <code>rateLimit</code> → <code>&lt;img src=x onerror=alert(1)&gt;</code> → <code>Audit</code></p>');
+    expect(html).toContain('<p class="middleware">Middleware: <code>Dedupe</code></p>');
+    expect(html).not.toContain('<img src=x');
+    expect(toHtml([svc('x', { endpoints: [{ name: 'get', subject: 'x.get', queue: 'x' } as never] })])).not.toContain('Middleware:');
   });
 
   it('leaves the graph out when no service publishes or subscribes', () => {

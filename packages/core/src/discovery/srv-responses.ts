@@ -34,7 +34,10 @@ export function pingResponse(s: SrvService, who: SrvIdentity): object {
   return base('ping_response', s.description, who);
 }
 
-/** The ADR-32 INFO response; endpoint metadata carries the JSON Schemas of input and output. */
+/**
+ * The ADR-32 INFO response; endpoint metadata carries the JSON Schemas of input and output and
+ * `natsmesh.middleware`, the names of the middleware around the handler as a JSON array (outermost first).
+ */
 export function infoResponse(s: SrvService, who: SrvIdentity): object {
   const d = s.description;
   return {
@@ -47,7 +50,7 @@ export function infoResponse(s: SrvService, who: SrvIdentity): object {
       if (e.inputSchema !== undefined) metadata.input_schema = JSON.stringify(e.inputSchema);
       if (e.outputSchema !== undefined) metadata.output_schema = JSON.stringify(e.outputSchema);
       if (e.description !== undefined) metadata.description = e.description;
-      if (e.middleware !== undefined) metadata['natsmesh.middleware'] = e.middleware.join(',');
+      if (e.middleware !== undefined) metadata['natsmesh.middleware'] = JSON.stringify(e.middleware);
       return { name: toSrvName(e.name), subject: e.subject, queue_group: e.queue, metadata };
     }),
   };

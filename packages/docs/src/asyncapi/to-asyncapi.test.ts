@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Parser } from '@asyncapi/parser';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, ValidateNested } from 'class-validator';
-import { describeService, Emits, Handle, On, scanService, Service, type Constructor } from '@natsmesh/core';
+import { describeService, Emits, Handle, On, scanService, Service, Use, type Constructor } from '@natsmesh/core';
 import { toAsyncApi } from './to-asyncapi';
 
 class Address {
@@ -35,6 +35,7 @@ class Move {
 @Service('crm.guests', { version: '1.1.0', description: 'Guests' })
 class GuestsService {
   @Handle('create', { timeout: 2000, output: GuestCreated })
+  @Use({ name: 'Audit', handle: (_ctx, next) => next() })
   create(input: CreateGuest) {
     return input;
   }
@@ -47,6 +48,7 @@ class MovesService {
     return input;
   }
   @On('crm.*.created', { queue: 'movers', description: 'Any created thing' })
+  @Use({ name: 'Dedupe', event: (_ctx, next) => next() })
   created(evt: GuestCreated) {
     return evt;
   }
@@ -147,6 +149,13 @@ describe('toAsyncApi', () => {
       messages: [{ $ref: '#/channels/crm_guest_created/messages/crm_guests' }],
     });
     expect(doc.channels.crm_guest_created!.messages.crm_guests).toMatchObject({ payload: { $ref: '#/components/schemas/GuestCreated' } });
+  });
+
+  it('lists the middleware around each endpoint and subscription as x-natsmesh-middleware, only where there is some', () => {
+    expect(doc.operations.crm_guests_handle_create!['x-natsmesh-middleware']).toEqual(['Audit']);
+    expect(doc.operations.crm_moves_on_created!['x-natsmesh-middleware']).toEqual(['Dedupe']);
+    expect(doc.operations.crm_moves_on_all).not.toHaveProperty('x-natsmesh-middleware');
+    expect(doc.operations.crm_moves_handle_move).not.toHaveProperty('x-natsmesh-middleware');
   });
 
   it('does not depend on the order the services come in', () => {

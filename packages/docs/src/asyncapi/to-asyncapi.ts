@@ -53,6 +53,8 @@ interface Operation {
   messages: Ref[];
   reply?: { channel: Ref; messages: Ref[] };
   bindings?: { nats: { queue: string; bindingVersion: '0.1.0' } };
+  /** Names of the middleware around the handler, outermost first (a specification extension). */
+  'x-natsmesh-middleware'?: string[];
 }
 
 const NATS_BINDING_VERSION = '0.1.0';
@@ -135,6 +137,7 @@ export function toAsyncApi(descriptions: readonly ServiceDescription[], options:
           messages: [{ $ref: `#/channels/${replyKey}/messages/reply` }, { $ref: `#/channels/${replyKey}/messages/error` }],
         },
         bindings: { nats: { queue: e.queue, bindingVersion: NATS_BINDING_VERSION } },
+        ...middlewareOf(e),
       });
     }
     for (const sub of s.subscriptions) {
@@ -153,6 +156,7 @@ export function toAsyncApi(descriptions: readonly ServiceDescription[], options:
         tags: tags(s),
         messages: [{ $ref: `#/channels/${key}/messages/${mk}` }],
         ...(sub.queue ? { bindings: { nats: { queue: sub.queue, bindingVersion: NATS_BINDING_VERSION } } } : {}),
+        ...middlewareOf(sub),
       });
     }
     for (const e of s.emits) {
@@ -245,3 +249,7 @@ const ERROR_MESSAGE: Message = {
   headers: { $ref: '#/components/schemas/MeshErrorHeaders' },
   payload: { $ref: '#/components/schemas/MeshErrorBody' },
 };
+
+function middlewareOf(handler: { middleware?: string[] }): Pick<Operation, 'x-natsmesh-middleware'> {
+  return handler.middleware ? { 'x-natsmesh-middleware': [...handler.middleware] } : {};
+}

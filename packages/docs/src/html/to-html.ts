@@ -86,8 +86,8 @@ ${services.map((s) => serviceSection(s, pages.get(s)!, colorOf(s.name), flow)).j
 function searchText(s: ServiceDescription): string {
   const parts = [
     s.name, s.version, s.description, s.queue, ...s.calls, ...Object.values(s.metadata),
-    ...s.endpoints.flatMap((e) => [e.name, e.subject, e.input, e.output, e.description, ...fieldNames(e.inputSchema), ...fieldNames(e.outputSchema)]),
-    ...s.subscriptions.flatMap((e) => [e.pattern, e.method, e.input, e.description, ...fieldNames(e.inputSchema)]),
+    ...s.endpoints.flatMap((e) => [e.name, e.subject, e.input, e.output, e.description, ...(e.middleware ?? []), ...fieldNames(e.inputSchema), ...fieldNames(e.outputSchema)]),
+    ...s.subscriptions.flatMap((e) => [e.pattern, e.method, e.input, e.description, ...(e.middleware ?? []), ...fieldNames(e.inputSchema)]),
     ...s.emits.flatMap((e) => [e.subject, e.payload, e.description, ...fieldNames(e.payloadSchema)]),
   ];
   return parts.filter((p): p is string => typeof p === 'string').join(' ').toLowerCase();
@@ -134,6 +134,7 @@ function serviceSection(s: ServiceDescription, page: string, color: string, flow
       out.push(
         `<article class="op" data-subject="${h(e.subject)}"><header><span class="badge req">REQ</span><code class="subject">${h(e.subject)}</code><span class="meta">${meta}</span></header>`,
         e.description ? `<p>${h(e.description)}</p>` : '',
+        middlewareLine(e.middleware),
         schemaBlock('Input', e.input, e.inputSchema, 'any JSON; not validated'),
         e.outputSchema ? schemaBlock('Output', e.output, e.outputSchema, '') : `<p class="links">Replies with JSON${e.output ? ` (<code>${h(e.output)}</code>)` : ''}.</p>`,
         '</article>',
@@ -148,6 +149,7 @@ function serviceSection(s: ServiceDescription, page: string, color: string, flow
       out.push(
         `<article class="op" data-subject="${h(sub.pattern)}"><header><span class="badge sub">SUB</span><code class="subject">${h(sub.pattern)}</code><span class="meta">${h(sub.method)}() · ${delivery}${sub.durable ? ` · durable ${h(sub.durable)}` : ''}</span></header>`,
         sub.description ? `<p>${h(sub.description)}</p>` : '',
+        middlewareLine(sub.middleware),
         `<p class="links">Receives: ${subjects.length > 0 ? subjects.map((x) => `<code>${h(x)}</code>`).join(' ') : '<span class="none">no declared event matches</span>'}</p>`,
         sub.inputSchema ? schemaBlock('Payload', sub.input, sub.inputSchema, '') : '',
         '</article>',
@@ -169,6 +171,11 @@ function serviceSection(s: ServiceDescription, page: string, color: string, flow
   }
   out.push('</section>');
   return out.filter((l) => l !== '').join('\n');
+}
+
+/** The middleware around a handler, outermost first; empty when there is none. */
+function middlewareLine(names: readonly string[] | undefined): string {
+  return names ? `<p class="middleware">Middleware: ${names.map((n) => `<code>${h(n)}</code>`).join(' → ')}</p>` : '';
 }
 
 function schemaBlock(label: string, name: string | undefined, schema: JsonSchema | undefined, missing: string): string {

@@ -2,7 +2,7 @@ import { ERROR_CODE_HEADER, ERROR_HEADER, type ServiceDescription } from '@natsm
 import { eventFlow, type EventFlow } from '../model/event-flow';
 import { compare, normalizeDescriptions } from '../model/normalize-descriptions';
 import { pageNames } from '../model/page-names';
-import { cell, schemaMarkdown } from './markdown-schema';
+import { cell, codeSpan, schemaMarkdown } from './markdown-schema';
 import { countOf } from '../model/count-of';
 
 /** Options of {@link toMarkdown}. */
@@ -69,6 +69,7 @@ function servicePage(s: ServiceDescription, flow: EventFlow): string {
       if (e.description) out.push(e.description, '');
       out.push(`- Subject: \`${e.subject}\``, `- Queue group: \`${e.queue}\``);
       if (e.timeout !== undefined) out.push(`- Timeout: ${e.timeout} ms`);
+      if (e.middleware) out.push(middlewareLine(e.middleware));
       out.push(`- Input: ${e.input ? `\`${e.input}\`` : 'any JSON'}`, `- Output: ${e.output ? `\`${e.output}\`` : 'JSON'}`, '');
       if (e.inputSchema) out.push(...schemaMarkdown('Input', e.input ?? 'input', e.inputSchema));
       if (e.outputSchema) out.push(...schemaMarkdown('Output', e.output ?? 'output', e.outputSchema));
@@ -82,6 +83,7 @@ function servicePage(s: ServiceDescription, flow: EventFlow): string {
       if (sub.description) out.push(sub.description, '');
       out.push(`- Pattern: \`${sub.pattern}\``, `- Delivery: ${sub.queue ? `one instance per event (queue group \`${sub.queue}\`)` : 'every instance (fan-out)'}`);
       if (sub.durable) out.push(`- Durable consumer: \`${sub.durable}\``);
+      if (sub.middleware) out.push(middlewareLine(sub.middleware));
       const subjects = flow.patterns.find((p) => p.pattern === sub.pattern)?.subjects ?? [];
       out.push(`- Receives: ${subjects.length > 0 ? subjects.map((x) => `\`${x}\``).join(', ') : 'no declared event'}`, '');
       if (sub.inputSchema) out.push(...schemaMarkdown('Payload', sub.input ?? 'payload', sub.inputSchema));
@@ -100,4 +102,9 @@ function servicePage(s: ServiceDescription, flow: EventFlow): string {
   }
   while (out[out.length - 1] === '') out.pop();
   return `${out.join('\n')}\n`;
+}
+
+/** The middleware around a handler, outermost first; names come from the services, so each is a code span. */
+function middlewareLine(names: readonly string[]): string {
+  return `- Middleware: ${names.map(codeSpan).join(' → ')}`;
 }

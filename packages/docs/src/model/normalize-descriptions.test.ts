@@ -25,4 +25,18 @@ describe('normalizeDescriptions', () => {
       expect.objectContaining({ code: 'DUPLICATE_SERVICE', message: expect.stringContaining('a@1.0.0') }),
     );
   });
+
+  it('keeps middleware names as a clean list of strings, and drops the field when it is junk or empty', () => {
+    const junk = (middleware: unknown) => ({ name: 'x', subject: 's.x', queue: 's', middleware }) as never;
+    const [out] = normalizeDescriptions([
+      svc('s', {
+        endpoints: [junk(['rateLimit', 'Audit']), junk('Audit'), junk([1, null, 'Audit', { a: 1 }]), junk([]), junk([7]), junk({ 0: 'a' }), junk(undefined)],
+        subscriptions: [{ pattern: 'e.>', method: 'on', middleware: ['Dedupe'] }, { pattern: 'e.x', method: 'onX', middleware: 'Dedupe' as never }],
+      }),
+    ]);
+    expect(out!.endpoints.map((e) => e.middleware)).toEqual([['rateLimit', 'Audit'], undefined, ['Audit'], undefined, undefined, undefined, undefined]);
+    expect(out!.endpoints.filter((e) => 'middleware' in e)).toHaveLength(2);
+    expect(out!.subscriptions.map((e) => e.middleware)).toEqual([['Dedupe'], undefined]);
+    expect(Object.keys(out!.endpoints[0]!)).toEqual(['name', 'subject', 'queue', 'middleware']);
+  });
 });

@@ -64,6 +64,7 @@ function endpoint(e: Endpoint): Endpoint {
     description: e.description,
     inputSchema: schema(e.inputSchema),
     outputSchema: schema(e.outputSchema),
+    middleware: middlewareNames(e.middleware),
   });
 }
 
@@ -76,7 +77,16 @@ function subscription(s: Subscription): Subscription {
     input: s.input,
     description: s.description,
     inputSchema: schema(s.inputSchema),
+    middleware: middlewareNames(s.middleware),
   });
+}
+
+// Descriptions come from other processes, older ones included: a field that is absent, not a
+// list or holds anything but strings must not reach a generator.
+function middlewareNames(names: unknown): string[] | undefined {
+  if (!Array.isArray(names)) return undefined;
+  const clean = names.filter((n): n is string => typeof n === 'string');
+  return clean.length === 0 ? undefined : clean;
 }
 
 function schema(s: JsonSchema | undefined): JsonSchema | undefined {
