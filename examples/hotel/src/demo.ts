@@ -5,14 +5,16 @@ import type { Booking } from './booking/booking.repository';
 import { heading, line, outcome, short, subscriberEvents, table } from './demo/demo-output';
 import { findOrStartNats, type NatsEndpoint } from './demo/nats-endpoint';
 import { createHotelApp } from './hotel-app';
+import { STAFF_BADGES, STAFF_HEADER } from './staff/staff-directory';
 import { ReceivedEvents, type Subscriber } from './subscribers/received-events';
 
 const EVENT_GRACE_MS = 150;
 
 /**
  * The hotel demo: starts every hotel service, books a few rooms as a front-desk client would
- * (good bookings, an invalid one, a declined payment, a taken room, a cancellation), then shows
- * the replies and what each wildcard subscriber received.
+ * (good bookings, an invalid one, a declined payment, a taken room, a cancellation refused
+ * without a staff badge, then made with one, then repeated), then shows the replies and what
+ * each wildcard subscriber received.
  */
 async function main(): Promise<void> {
   const requested = process.env.NATS_URL || 'nats://127.0.0.1:4222';
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       ['NATS', nats.url],
       ['', nats.origin],
       ['services', app.describe().map((s) => `${s.name}@${s.version}`).join('  ')],
+      ...middlewareRows(app),
     ]);
 
     await bookRooms(desk);
@@ -65,9 +68,9 @@ async function bookRooms(desk: MeshClient): Promise<void> {
   const booking = desk.service<BookingService>('hotel.booking');
   const done = (b: Booking) => `${b.id}  ${b.status}  ${b.guest}, room ${b.room}, ${b.nights} night(s), ${b.total} ${b.currency}  (payment ${b.paymentId ?? '-'})`;
   let step = 0;
-  const attempt = async <T>(subject: string, body: unknown, call: () => Promise<T>, summary: (reply: T) => string): Promise<T | undefined> => {
+  const attempt = async <T>(subject: string, body: unknown, call: () => Promise<T>, summary: (reply: T) => string, note = ''): Promise<T | undefined> => {
     line();
-    line(`  ${++step}. ${subject.padEnd(20)}  ${short(body)}`);
+    line(`  ${String(++step).padStart(2)}. ${subject.padEnd(20)}  ${short(body)}${note}`);
     try {
       const reply = await call();
       outcome({ ok: true, summary: summary(reply) });
@@ -90,12 +93,23 @@ async function bookRooms(desk: MeshClient): Promise<void> {
   const dan = { guest: 'Dan', room: 101, nights: 1 };
   await attempt('hotel.booking.save', dan, () => booking.save(dan), done);
   if (bobs) {
+    // Cancelling refunds money: the StaffOnly guard wants a staff badge in the X-Hotel-Staff header.
     const ref = { id: bobs.id };
-    await attempt('hotel.booking.cancel', ref, () => booking.cancel(ref), done);
+    const badge = STAFF_BADGES[0];
+    const staff = { headers: { [STAFF_HEADER]: badge } };
+    await attempt('hotel.booking.cancel', ref, () => booking.cancel(ref), done, '  (no staff badge)');
+    await attempt('hotel.booking.cancel', ref, () => booking.cancel(ref, staff), done, `  ${STAFF_HEADER}: ${badge}`);
+    await attempt('hotel.booking.cancel', ref, () => booking.cancel(ref, staff), done, `  ${STAFF_HEADER}: ${badge}  (again)`);
   }
   const missing = { id: 'bk-000000' };
   await attempt('hotel.booking.get', missing, () => booking.get(missing), done);
   await attempt('hotel.booking.list', undefined, () => booking.list(), (all) => `${all.length} booking(s): ${all.map((b) => `${b.id} ${b.guest} ${b.status}`).join(', ')}`);
+}
+
+/** One `middleware` row per endpoint that has any, as `app.describe()` lists them (outermost first). */
+function middlewareRows(app: App): [string, string][] {
+  const rows = app.describe().flatMap((s) => s.endpoints.filter((e) => (e.middleware ?? []).length > 0).map((e) => `${e.subject}: ${e.middleware!.join(' -> ')}`));
+  return rows.map((r, i) => [i === 0 ? 'middleware' : '', r]);
 }
 
 main().catch((err: unknown) => {

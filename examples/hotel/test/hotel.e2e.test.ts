@@ -7,6 +7,7 @@ import type { BookingService } from '../src/booking/booking.service';
 import { createHotelApp } from '../src/hotel-app';
 import type { Room } from '../src/rooms/room.repository';
 import type { RoomsService } from '../src/rooms/rooms.service';
+import { STAFF_HEADER } from '../src/staff/staff-directory';
 import { ReceivedEvents, type Subscriber } from '../src/subscribers/received-events';
 
 const logger = createLogger({ level: 'silent' });
@@ -15,6 +16,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!check()) throw new Error(`gave up waiting for ${what}`);
 }
+
+/** Request options of a front-desk clerk: the staff badge the StaffOnly guard checks. */
+const staff = { headers: { [STAFF_HEADER]: 'desk-01' } };
 
 const subjects = (app: App, who: Subscriber) => app.container.resolve(ReceivedEvents).of(who).map((e) => e.subject);
 
@@ -67,11 +71,11 @@ describe('the hotel app over a real nats-server', () => {
     const conflict = await catchMeshError(booking().save({ guest: 'Dan', room: 101, nights: 1 }));
     expect(conflict).toMatchObject({ code: 'CONFLICT', status: 409, details: { room: 101 } });
 
-    const cancelled = await booking().cancel({ id: saved.id });
+    const cancelled = await booking().cancel({ id: saved.id }, staff);
     expect(cancelled).toMatchObject({ id: saved.id, status: 'cancelled' });
     expect(await room(101)).toMatchObject({ available: true });
     expect((await room(101)).heldBy).toBeUndefined();
-    expect(await catchMeshError(booking().cancel({ id: saved.id }))).toMatchObject({ code: 'CONFLICT', details: { status: 'cancelled' } });
+    expect(await catchMeshError(booking().cancel({ id: saved.id }, staff))).toMatchObject({ code: 'CONFLICT', details: { status: 'cancelled' } });
   });
 
   it('declines a charge above the limit with PAYMENT_DECLINED (402) and frees the room again', async () => {
@@ -85,7 +89,7 @@ describe('the hotel app over a real nats-server', () => {
   it('delivers each event to the subscribers whose wildcard patterns match it', async () => {
     const ann = await booking().save({ guest: 'Ann', room: 101, nights: 3 });
     await catchMeshError(booking().save({ guest: 'Carol', room: 301, nights: 6 }));
-    await booking().cancel({ id: ann.id });
+    await booking().cancel({ id: ann.id }, staff);
     await app.client.flush();
     await until(() => subjects(app, 'persistence').length >= 10, 'ten events in the persistence log');
 
@@ -129,7 +133,48 @@ describe('the hotel app over a real nats-server', () => {
     const get = await catchMeshError(booking().get({ id: 'bk-000000' }));
     expect(get).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { id: 'bk-000000' } });
     expect(get.message).toContain('bk-000000');
-    await expect(catchMeshError(booking().cancel({ id: 'bk-000000' }))).resolves.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(catchMeshError(booking().cancel({ id: 'bk-000000' }, staff))).resolves.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('lets only staff cancel: the StaffOnly guard answers FORBIDDEN (403) without a known badge, and nothing is refunded', async () => {
+    const saved = await booking().save({ guest: 'Ann', room: 101, nights: 3 });
+
+    const anonymous = await catchMeshError(booking().cancel({ id: saved.id }));
+    expect(anonymous).toMatchObject({ code: 'FORBIDDEN', status: 403, details: { guard: 'StaffOnly' } });
+    expect(anonymous.message).toContain('refused by the guard StaffOnly');
+    const stranger = await catchMeshError(booking().cancel({ id: saved.id }, { headers: { [STAFF_HEADER]: 'guest-42' } }));
+    expect(stranger.code).toBe('FORBIDDEN');
+    // The guard runs before the body is validated: a refused caller learns nothing about the body.
+    expect(await catchMeshError(booking().cancel({ id: '' }))).toMatchObject({ code: 'FORBIDDEN' });
+
+    // The handler never ran: still confirmed, the room still held, no refund.
+    await expect(booking().get({ id: saved.id })).resolves.toMatchObject({ status: 'confirmed' });
+    expect(await room(101)).toMatchObject({ available: false, heldBy: saved.id });
+    await app.client.flush();
+    expect(subjects(app, 'persistence')).not.toContain('app.payments.delete');
+
+    await expect(booking().cancel({ id: saved.id }, staff)).resolves.toMatchObject({ id: saved.id, status: 'cancelled' });
+    expect(await room(101)).toMatchObject({ available: true });
+  });
+
+  it('maps the booking store errors to NOT_FOUND and CONFLICT in the BookingStoreErrors interceptor, around every booking endpoint', async () => {
+    const saved = await booking().save({ guest: 'Ann', room: 102, nights: 1 });
+    await booking().cancel({ id: saved.id }, staff);
+
+    // The repository throws a StaleRecordError, as a database library would; the caller gets a code it can act on, not INTERNAL.
+    const again = await catchMeshError(booking().cancel({ id: saved.id }, staff));
+    expect(again).toMatchObject({ code: 'CONFLICT', status: 409, details: { status: 'cancelled' } });
+    expect(again.message).toBe(`Booking ${saved.id} is cancelled: only a confirmed booking can be cancelled.`);
+    await expect(catchMeshError(booking().get({ id: 'bk-ffffff' }))).resolves.toMatchObject({ code: 'NOT_FOUND', details: { id: 'bk-ffffff' } });
+
+    const [described] = app.describe().filter((d) => d.name === 'hotel.booking');
+    const middleware = Object.fromEntries(described.endpoints.map((e) => [e.name, e.middleware]));
+    expect(middleware).toEqual({
+      save: ['BookingStoreErrors'],
+      get: ['BookingStoreErrors'],
+      cancel: ['BookingStoreErrors', 'StaffOnly'],
+      list: ['BookingStoreErrors'],
+    });
   });
 
   describe('with a plain nats.js client', () => {
@@ -161,6 +206,13 @@ describe('the hotel app over a real nats-server', () => {
       const body = jc.decode(msg.data) as { code: string; message: string; details: { field: string }[] };
       expect(body).toEqual({ code: 'VALIDATION_FAILED', message: msg.headers?.get('Nats-Service-Error'), details: expect.any(Array) });
       expect(body.details.map((d) => d.field)).toEqual(['room', 'nights']);
+    });
+
+    it('sees a guard refusal as status 403 in the NATS micro error headers', async () => {
+      const msg = await nc.request('hotel.booking.cancel', jc.encode({ id: 'bk-000000' }), { timeout: 2000 });
+
+      expect(msg.headers?.get('Nats-Service-Error-Code')).toBe('403');
+      expect(jc.decode(msg.data)).toMatchObject({ code: 'FORBIDDEN', details: { guard: 'StaffOnly' } });
     });
   });
 

@@ -1,17 +1,24 @@
-import { Handle, MeshError, Service, type Context } from '@natsmesh/core';
+import { Handle, MeshError, Service, Use, type Context } from '@natsmesh/core';
 import type { Payment } from '../payments/payment.repository';
 import type { Refunded } from '../payments/payments.service';
 import type { ReservedRoom } from '../rooms/rooms.service';
+import { StaffOnly } from '../staff/staff-only.guard';
+import { BookingStoreErrors } from './booking-store-errors.interceptor';
 import { BookingRef, SaveBooking } from './booking.dto';
 import { BookingRepository, type Booking } from './booking.repository';
 
-/** Books rooms: reserves the room, charges the guest, keeps the booking; cancels with a refund. */
+/**
+ * Books rooms: reserves the room, charges the guest, keeps the booking; cancels with a refund.
+ * Its handlers throw the booking store's errors as they come; the {@link BookingStoreErrors}
+ * interceptor turns them into `NOT_FOUND` and `CONFLICT`.
+ */
 @Service('hotel.booking', {
   version: '1.0.0',
   description: 'Room bookings: reserves the room, charges the guest, keeps the booking',
   calls: ['hotel.rooms.reserve', 'hotel.rooms.release', 'hotel.payments.charge', 'hotel.payments.refund'],
   emits: ['app.booking.save', 'app.booking.delete', 'app.booking.warn'],
 })
+@Use(BookingStoreErrors)
 export class BookingService {
   constructor(private readonly bookings: BookingRepository) {}
 
@@ -55,31 +62,34 @@ export class BookingService {
   /** @throws MeshError `NOT_FOUND` for an unknown id. */
   @Handle('get', { description: 'One booking by id' })
   get(input: BookingRef): Booking {
-    return this.mustFind(input.id);
+    return this.bookings.get(input.id);
   }
 
-  /** @throws MeshError `NOT_FOUND` for an unknown id, `CONFLICT` when already cancelled. */
-  @Handle('cancel', { description: 'Cancels a booking: refunds the payment and frees the room' })
+  /**
+   * Staff only (the {@link StaffOnly} guard): a request without a staff badge in `X-Hotel-Staff`
+   * is answered `FORBIDDEN` and nothing is refunded.
+   *
+   * @throws MeshError `FORBIDDEN` without a staff badge, `NOT_FOUND` for an unknown id, `CONFLICT` when not confirmed.
+   */
+  @Handle('cancel', { description: 'Cancels a booking: refunds the payment and frees the room (staff only: X-Hotel-Staff header)' })
+  @Use(StaffOnly)
   async cancel(input: BookingRef, ctx: Context): Promise<Booking> {
-    const booking = this.mustFind(input.id);
-    if (booking.status !== 'confirmed') {
-      throw new MeshError('CONFLICT', `Booking ${booking.id} is ${booking.status}: only a confirmed booking can be cancelled.`, { status: booking.status });
+    // Marked cancelled before the refund, so two cancellations racing cannot refund twice.
+    const cancelled = this.bookings.update(input.id, { status: 'confirmed' }, { status: 'cancelled' });
+    let refund: Refunded;
+    try {
+      refund = await ctx.request<Refunded>('hotel.payments.refund', { paymentId: cancelled.paymentId });
+    } catch (err) {
+      this.bookings.save({ ...cancelled, status: 'confirmed' });
+      throw err;
     }
-    const refund = await ctx.request<Refunded>('hotel.payments.refund', { paymentId: booking.paymentId });
-    await ctx.request('hotel.rooms.release', { room: booking.room, bookingId: booking.id });
-    const cancelled = this.bookings.save({ ...booking, status: 'cancelled' });
-    ctx.emit('app.booking.delete', { bookingId: booking.id, guest: booking.guest, room: booking.room, refunded: refund.amount });
+    await ctx.request('hotel.rooms.release', { room: cancelled.room, bookingId: cancelled.id });
+    ctx.emit('app.booking.delete', { bookingId: cancelled.id, guest: cancelled.guest, room: cancelled.room, refunded: refund.amount });
     return cancelled;
   }
 
   @Handle('list', { description: 'Every booking, cancelled ones included' })
   list(): Booking[] {
     return this.bookings.all();
-  }
-
-  private mustFind(id: string): Booking {
-    const booking = this.bookings.find(id);
-    if (!booking) throw new MeshError('NOT_FOUND', `No booking ${id}: check the id returned by hotel.booking.save or list the bookings.`, { id });
-    return booking;
   }
 }
