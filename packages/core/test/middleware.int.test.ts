@@ -135,6 +135,13 @@ class RoomService {
     return 'ran';
   }
 
+  @Handle('sloppy')
+  @Use({ name: 'returns-user', canActivate: () => ({ user: 'ann' }) as unknown as boolean })
+  sloppy() {
+    ran++;
+    return 'ran';
+  }
+
   @Handle('cached')
   @Use({
     name: 'cache',
@@ -258,6 +265,14 @@ describe('handle middleware', () => {
 
   it('an asynchronous guard that resolves false refuses too', async () => {
     expect((await catchMeshError(client.request('mw.rooms.never', {}))).code).toBe('FORBIDDEN');
+    expect(ran).toBe(0);
+  });
+
+  it('a guard that answers something other than a boolean refuses, with an error that says so', async () => {
+    const err = await catchMeshError(client.request('mw.rooms.sloppy', {}));
+    expect(err.code).toBe('INTERNAL');
+    expect(err.message).toContain('returns-user');
+    expect(err.message).toContain('not a boolean');
     expect(ran).toBe(0);
   });
 
@@ -402,7 +417,8 @@ class EventService {
 }
 
 describe('event middleware', () => {
-  const h = hosting([EventService], { discovery: false });
+  const logs: Record<string, unknown>[] = [];
+  const h = hosting([EventService], { discovery: false, logs });
 
   it('wraps an event handler: service, then handler middleware', async () => {
     events.length = 0;
@@ -417,6 +433,9 @@ describe('event middleware', () => {
     h.client.emit('mw.guarded', { n: 2 }, { headers: { 'X-User': 'ann' } });
     await until(() => events.includes('guarded:2'), 'the allowed event');
     expect(events).toEqual(['svc:mw.guarded', 'svc:mw.guarded', 'guarded:2']);
+    // A refusal is the guard doing its job: a debug line, no error.
+    expect(logs.filter((l) => l.msg === 'event refused by a guard; the subscription goes on').map((l) => l.level)).toEqual([20]);
+    expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
   });
 
   it('describe() lists subscription middleware', () => {
@@ -475,6 +494,39 @@ describe('durable event middleware', () => {
     for await (const m of dead) letter = m;
     expect(letter!.headers!.get(DEAD_LETTER_HEADERS.error)).toBe('middleware failure 3');
     expect(seen.map((s) => s.deliveries)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('a guard on a durable subscription', () => {
+  const js = useJetStreamServer();
+
+  @Service('mw.durable-guard')
+  class GuardedDurable {
+    static handled = 0;
+
+    @On('mwg.staff', { durable: 'mwg', maxDeliver: 5, backoff: [50] })
+    @Use(StaffOnly)
+    onStaff() {
+      GuardedDurable.handled++;
+    }
+  }
+
+  it('sends a refused event to the dead letters at once, not after maxDeliver redeliveries', async () => {
+    const app = await js.boot([GuardedDurable]);
+    await app.start();
+    try {
+      const dead = js.nc.subscribe('$NATSMESH.DLQ.NATSMESH_mwg.mwg', { max: 1 });
+      await js.nc.flush();
+      await app.client.emit('mwg.staff', { id: 'g1' }, { durable: true, headers: { 'X-User': 'bob' } });
+      let letter: Msg | undefined;
+      for await (const m of dead) letter = m;
+      expect(letter!.headers!.get(DEAD_LETTER_HEADERS.code)).toBe('FORBIDDEN');
+      expect(letter!.headers!.get(DEAD_LETTER_HEADERS.deliveries)).toBe('1');
+      await app.client.emit('mwg.staff', { id: 'g2' }, { durable: true, headers: { 'X-User': 'ann' } });
+      await until(() => GuardedDurable.handled === 1, 'the allowed event');
+    } finally {
+      await app.stop();
+    }
   });
 });
 

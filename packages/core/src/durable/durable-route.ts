@@ -9,6 +9,7 @@ import type { Middleware } from '../middleware/middleware';
 import { middlewareName } from '../middleware/middleware-name';
 import { serverLayers } from '../middleware/server-layers';
 import { handlerStep } from '../runtime/handler-step';
+import { isRefusal } from '../runtime/refusal';
 import { headerMessage } from '../runtime/error-replies';
 import type { InFlight } from '../runtime/in-flight';
 import { isThenable } from '../runtime/is-thenable';
@@ -90,10 +91,11 @@ export class DurableRoute {
     }
   }
 
-  // An input that cannot be decoded or validated fails the same way on every delivery: dead-lettered at once.
+  // An input that cannot be decoded or validated, or an event a guard refused, fails the same
+  // way on every delivery: dead-lettered at once (kept, not lost, and not retried for nothing).
   private settle(m: JsMsg, ctx: MessageContext, failed: boolean, err: unknown): void {
     try {
-      if (failed) this.fail(m, err, ctx.badInput);
+      if (failed) this.fail(m, err, ctx.badInput || isRefusal(err));
       else m.ack();
     } catch (settleErr) {
       // The connection went away: the server redelivers the event after ack_wait.

@@ -1,5 +1,7 @@
 import { MeshError } from '../errors/mesh-error';
+import { describeValue } from '../options/check-millis';
 import { isThenable } from '../runtime/is-thenable';
+import { refusal } from '../runtime/refusal';
 import type { Layer } from './compose';
 import type { MessageContext, MessageKind } from './message-context';
 import type { Middleware, Next } from './middleware';
@@ -29,16 +31,25 @@ function guardLayer(mw: Required<Pick<Middleware, 'canActivate'>>, name: string)
   return (ctx, next) => {
     const ok = mw.canActivate(ctx);
     if (ok === true) return next();
-    if (isThenable(ok)) return Promise.resolve(ok).then((v) => (v === true ? next() : deny(ctx, name)));
-    return deny(ctx, name);
+    if (isThenable(ok)) return Promise.resolve(ok).then((v) => (v === true ? next() : deny(ctx, name, v)));
+    return deny(ctx, name, ok);
   };
 }
 
-function deny(ctx: MessageContext, name: string): never {
+// Fail closed, but say so when the guard's answer was no boolean (a user object, an Observable):
+// a silent FORBIDDEN would send its author looking in the wrong place.
+function deny(ctx: MessageContext, name: string, answer: unknown): never {
+  if (answer !== false) {
+    throw new MeshError('INTERNAL', `The guard ${name} answered ${describeValue(answer)} for "${ctx.subject}", not a boolean: make canActivate return true or false (the message was refused).`, {
+      guard: name,
+    });
+  }
   const what = ctx.kind === 'handle' ? 'request' : 'event';
-  throw new MeshError('FORBIDDEN', `The ${what} on "${ctx.subject}" was refused by the guard ${name}: the caller is not allowed to do this; check its credentials or permissions.`, {
-    guard: name,
-  });
+  throw refusal(
+    new MeshError('FORBIDDEN', `The ${what} on "${ctx.subject}" was refused by the guard ${name}: the caller is not allowed to do this; check its credentials or permissions.`, {
+      guard: name,
+    }),
+  );
 }
 
 // Kept synchronous when every part is: no promise unless `before`, the rest or `after` makes one.

@@ -10,6 +10,7 @@ import { serverLayers } from '../middleware/server-layers';
 import type { ContextHost } from './context';
 import { handlerStep } from './handler-step';
 import { isThenable } from './is-thenable';
+import { isRefusal } from './refusal';
 import type { InFlight } from './in-flight';
 
 /**
@@ -66,13 +67,11 @@ export class EventRoute {
     }
   }
 
+  // A guard's refusal is the guard doing its job: a debug line, not an error per event.
   private failed(msg: Msg, err: unknown): void {
-    logSafely(() =>
-      this.host.logger.error(
-        { err: err as Error, service: this.serviceName, handler: this.definition.method, subject: msg.subject },
-        'event handler failed; the subscription goes on',
-      ),
-    );
+    const where = { service: this.serviceName, handler: this.definition.method, subject: msg.subject };
+    if (isRefusal(err)) logSafely(() => this.host.logger.debug({ ...where, err: err as Error }, 'event refused by a guard; the subscription goes on'));
+    else logSafely(() => this.host.logger.error({ ...where, err: err as Error }, 'event handler failed; the subscription goes on'));
     this.inFlight.leave();
   }
 }
