@@ -64,6 +64,7 @@ export {
 
 export { Context } from './runtime/context';
 export { MessageContext } from './middleware/message-context';
+export { refusal } from './runtime/refusal';
 export type { MessageKind } from './middleware/message-context';
 export { CallContext } from './middleware/call-context';
 export { EmitContext } from './middleware/emit-context';

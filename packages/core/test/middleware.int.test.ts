@@ -14,6 +14,7 @@ import {
   On,
   Service,
   Use,
+  refusal,
   type App,
   type Context,
   type EventContext,
@@ -350,6 +351,33 @@ describe('handle middleware that throws anything', () => {
     expect((await catchMeshError(h.client.request('mw.odd.y', {}))).code).toBe('INTERNAL');
     expect((await catchMeshError(h.client.request('mw.odd.x', {}))).code).toBe('INTERNAL');
     expect(ran).toBe(0);
+  });
+});
+
+describe('a middleware that sheds load with refusal()', () => {
+  let busy = true;
+  @Service('mw.shed')
+  @Use({
+    name: 'shed',
+    handle(_ctx: HandleContext, next: Next) {
+      if (busy) throw refusal(new MeshError('UNAVAILABLE', 'Too busy: retry in a second.'));
+      return next();
+    },
+  })
+  class Shed {
+    @Handle('x')
+    x() {
+      return 'ok';
+    }
+  }
+  const logs: Record<string, unknown>[] = [];
+  const h = hosting([Shed], { discovery: false, logs });
+
+  it('answers the caller with its error and logs nothing, like the built-in rate limit', async () => {
+    expect((await catchMeshError(h.client.request('mw.shed.x', {}))).code).toBe('UNAVAILABLE');
+    expect(logs.filter((l) => (l.level as number) >= 40)).toEqual([]);
+    busy = false;
+    await expect(h.client.request('mw.shed.x', {})).resolves.toBe('ok');
   });
 });
 
