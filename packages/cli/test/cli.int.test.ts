@@ -51,7 +51,12 @@ describe('natsmesh CLI against the hotel app', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/save\s+hotel\.booking\.save\s+hotel\.booking\s+SaveBooking/);
     expect(out).toMatch(/hotel-1\s+1\.0\.0\s+eu-1/);
-    expect(out).not.toMatch(/MIDDLEWARE/);
+    expect(out).toMatch(/cancel\s+hotel\.booking\.cancel\s+.*BookingStoreErrors → StaffOnly/);
+    // A service without middleware shows no such column.
+    const rooms = await natsmesh('info', 'hotel.rooms', ...s);
+    expect(rooms.code).toBe(0);
+    expect(rooms.out).toMatch(/hotel\.rooms\.\w+/);
+    expect(rooms.out).not.toMatch(/MIDDLEWARE/);
   });
 
   it('call prints the reply', async () => {
