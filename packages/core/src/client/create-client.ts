@@ -1,10 +1,12 @@
+import { container as rootContainer } from 'tsyringe';
+import { MiddlewareResolver } from '../middleware/resolve-middleware';
 import { checkClientOptions } from './check-client-options';
 import { checkNatsInput } from './check-nats-input';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
 
-/** Options of {@link createClient}: connection, timeout, resilience defaults and load balancing. */
+/** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
   /** Connection options, or an open connection that the caller keeps owning. */
   nats?: NatsInput;
@@ -13,19 +15,24 @@ export interface ClientOptions extends ClientPolicyOptions {
 }
 
 /**
- * A client for a process that hosts no service: a CLI, a job, a web backend.
+ * A client for a process that hosts no service: a CLI, a job, a web backend. Its `middleware`
+ * (objects, or classes built once by a child of tsyringe's root container) wrap every request
+ * (`call` hooks) and emit (`emit` hooks), outermost first; see {@link MeshClient} for the order.
  *
  * @example
  * const client = await createClient({ nats: { servers: 'nats://127.0.0.1:4222' } });
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
- * `INVALID_OPTIONS` for options that are not an object, a timeout, policy or strategy out of range, or a bad `nats` option.
+ * `INVALID_OPTIONS` for options that are not an object, a timeout, policy or strategy out of range, a bad `nats` option,
+ * or `middleware` that is not an array of middleware objects or classes; `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
   checkNatsInput(options.nats, 'createClient');
   const client = new MeshClient(options.timeout, options);
+  // Before connecting: a bad middleware list leaves no connection behind.
+  client.useMiddleware(new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option'));
   const given = options.nats;
   if (isNatsConnection(given)) client.attach(given, false);
   else client.attach(await connectNats(given, 'natsmesh-client'), true);

@@ -1,15 +1,18 @@
-import { nuid, type JetStreamClient, type PubAck } from 'nats';
+import { nuid, type JetStreamClient, type MsgHdrs, type PubAck } from 'nats';
 import { MeshError } from '../errors/mesh-error';
 import { toMeshError } from '../errors/to-mesh-error';
 import { checkMillis, describeValue } from '../options/check-millis';
 import { encodePayload } from './encode-payload';
 import { toMsgHdrs, type HeadersInit } from './headers-init';
+import type { Middleware } from '../middleware/middleware';
 
 /** Options of one emitted event. */
 export interface EmitOptions {
   headers?: HeadersInit;
   /** `false` or absent: plain NATS publish, at most once. */
   durable?: false;
+  /** `emit` middleware of this event alone, inside the client's (objects only: nothing builds classes per emit). */
+  middleware?: readonly Middleware[];
 }
 
 /** Options of an event published through JetStream (`emit(subject, data, { durable: true })`). */
@@ -24,6 +27,8 @@ export interface DurableEmitOptions {
   headers?: HeadersInit;
   /** Milliseconds to wait for the stream's ack; default the client's timeout. */
   timeout?: number;
+  /** `emit` middleware of this event alone, inside the client's (objects only: nothing builds classes per emit). */
+  middleware?: readonly Middleware[];
 }
 
 /** The stream's ack of a durable event. */
@@ -36,14 +41,33 @@ export interface EmitAck {
   readonly id: string;
 }
 
+/** A durable event checked and encoded, ready to publish. */
+export interface DurableEvent {
+  readonly payload: Uint8Array;
+  readonly headers: MsgHdrs | undefined;
+  /** Milliseconds to wait for the ack. */
+  readonly timeout: number;
+  /** The `Nats-Msg-Id`. */
+  readonly id: string;
+}
+
 /**
  * Publishes one event through JetStream and resolves with the stream's ack.
  *
- * @throws MeshError `INVALID_OPTIONS` for a timeout outside 1 … 2^31-1 ms or an id that is not a
- * non-empty string without CR/LF, `BAD_REQUEST` for a header or payload that cannot be sent,
- * `JETSTREAM_UNAVAILABLE` when no stream stores the subject, `TIMEOUT`.
+ * @throws MeshError as {@link prepareDurable} and {@link sendDurable} do.
  */
 export async function publishDurable(js: JetStreamClient, subject: string, data: unknown, options: DurableEmitOptions, defaultTimeout: number): Promise<EmitAck> {
+  const event = prepareDurable(subject, data, options, defaultTimeout);
+  return sendDurable(js, subject, event, event.headers);
+}
+
+/**
+ * Checks a durable event's options and encodes it, before anything is sent.
+ *
+ * @throws MeshError `INVALID_OPTIONS` for a timeout outside 1 … 2^31-1 ms or an id that is not a
+ * non-empty string without CR/LF, `BAD_REQUEST` for a header or payload that cannot be sent, `PAYLOAD_TOO_LARGE`.
+ */
+export function prepareDurable(subject: string, data: unknown, options: DurableEmitOptions, defaultTimeout: number): DurableEvent {
   const timeout = options.timeout === undefined ? defaultTimeout : checkMillis(options.timeout, 'emit option timeout');
   const headers = options.headers === undefined ? undefined : toMsgHdrs(options.headers);
   if (options.id !== undefined && !(typeof options.id === 'string' && options.id.length > 0 && !/[\r\n]/.test(options.id))) {
@@ -51,6 +75,16 @@ export async function publishDurable(js: JetStreamClient, subject: string, data:
   }
   const id = options.id ?? nuid.next();
   const payload = encodePayload(data, 'event', subject);
+  return { payload, headers, timeout, id };
+}
+
+/**
+ * Publishes a prepared durable event with `headers` and resolves with the stream's ack.
+ *
+ * @throws MeshError `JETSTREAM_UNAVAILABLE` when no stream stores the subject, `TIMEOUT`, `BAD_REQUEST`.
+ */
+export async function sendDurable(js: JetStreamClient, subject: string, event: DurableEvent, headers: MsgHdrs | undefined): Promise<EmitAck> {
+  const { payload, timeout, id } = event;
   let ack: PubAck;
   try {
     ack = await js.publish(subject, payload, { msgID: id, headers, timeout });

@@ -7,7 +7,6 @@ import { toMeshError } from '../errors/to-mesh-error';
 import type { CircuitEvent, CircuitState } from '../resilience/circuit-breaker';
 import type { ClientResilienceOptions, RetryOptions } from '../resilience/resilience-options';
 import { CallPolicies, type EndpointPolicy } from './call-policies';
-import { requestWithPolicy, type PolicyHost } from './policy-request';
 import { wantsPolicy, withDeadline, type ClientPolicyOptions, type RequestOptions } from './request-options';
 import { encodePayload } from './encode-payload';
 import { toMsgHdrs } from './headers-init';
@@ -18,19 +17,37 @@ import { scanService } from '../scanner/service-scanner';
 import { MuxRequester } from './mux-requester';
 import { beforeDeadline } from './before-deadline';
 import { checkMillis, describeValue } from '../options/check-millis';
-import { publishDurable, type DurableEmitOptions, type EmitAck, type EmitOptions } from './durable-emit';
+import { prepareDurable, publishDurable, sendDurable, type DurableEmitOptions, type EmitAck, type EmitOptions } from './durable-emit';
 import { createServiceProxy, type HandlerKeys, type ServiceProxy } from './service-proxy';
+import { CallContext } from '../middleware/call-context';
+import { EmitContext } from '../middleware/emit-context';
+import { compose, type Step } from '../middleware/compose';
+import { callLayers, emitLayers, perCallLayers } from '../middleware/client-layers';
+import type { Middleware } from '../middleware/middleware';
+import { isThenable } from '../runtime/is-thenable';
+import { policyChain } from './policies/policy-chain';
+import { plainSendStep } from './policies/send-step';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
 // A subject a message can be published to: tokens without white space or wildcards.
 const PUBLISH_SUBJECT = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
 
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+
 /**
  * Calls endpoints and emits events. `app.client` is one; {@link createClient} makes one for
  * processes that host no service.
+ *
+ * A request runs through the client's `call` pipeline, composed once: the client-wide
+ * middleware (the app's, or `createClient({ middleware })`, in the order given) → the call's own
+ * `middleware` option → the built-in policies (strategy, fallback, retry and budget, balance,
+ * throttle, breaker) → send; results and errors unwind in reverse. User middleware is thus
+ * outside retries: it sees one call, and its `next()` runs all the attempts. An emit runs
+ * through the `emit` pipeline the same way (client-wide, then per emit, then publish). A client
+ * with none of these sends directly, as if pipelines did not exist.
  */
-export class MeshClient implements PolicyHost {
+export class MeshClient {
   private nc: NatsConnection | undefined;
   private requester: MuxRequester | undefined;
   private ownsConnection = false;
@@ -40,8 +57,15 @@ export class MeshClient implements PolicyHost {
   private js: JetStreamClient | undefined;
   /** @internal Undefined until a policy is configured or a call asks for one: plain calls never look. */
   policies: CallPolicies | undefined;
-  /** True once the client has policies or a default strategy; until then no call looks further. */
-  private policied = false;
+  /** True once the client has policies, a default strategy or `call` middleware; until then no call looks further. */
+  private piped = false;
+  /** The built-in policies as one pipeline, composed with the policies. */
+  private policyChain: Step<CallContext> | undefined;
+  /** The client-wide `call` middleware around {@link callInner}; undefined when none. */
+  private callChain: Step<CallContext> | undefined;
+  /** The client-wide `emit` middleware around {@link emitInner}; undefined when none. */
+  private emitChain: Step<EmitContext> | undefined;
+  private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers));
   private balancing: Promise<Balancer> | undefined;
   private balancerReady: Balancer | undefined;
   private readonly strategy: Strategy | undefined;
@@ -61,7 +85,7 @@ export class MeshClient implements PolicyHost {
     const strategy = options.strategy;
     if (strategy !== undefined && !STRATEGIES.has(strategy)) throw badStrategy(strategy);
     this.strategy = strategy === 'queue' ? undefined : strategy;
-    this.policied = this.strategy !== undefined;
+    this.piped = this.strategy !== undefined;
     if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined || this.resilience.throttle !== undefined) this.policyState();
   }
 
@@ -78,6 +102,20 @@ export class MeshClient implements PolicyHost {
     this.closed = false;
     this.requester = new MuxRequester(nc);
     this.js = undefined;
+  }
+
+  /**
+   * @internal Composes, once, the client-wide `call` and `emit` pipelines from the hooks of
+   * `list` (outermost first); middleware without the hook take no part in that pipeline.
+   * `createApp` passes the app-wide middleware, `createClient` its `middleware` option, before
+   * the first call.
+   */
+  useMiddleware(list: readonly Middleware[]): void {
+    const calls = callLayers(list);
+    const emits = emitLayers(list);
+    this.callChain = calls.length === 0 ? undefined : compose(calls, this.callInner);
+    this.emitChain = emits.length === 0 ? undefined : compose(emits, this.emitInner);
+    if (this.callChain !== undefined) this.piped = true;
   }
 
   /**
@@ -148,7 +186,8 @@ export class MeshClient implements PolicyHost {
    *
    * @throws MeshError the responder's code, `NO_RESPONDERS` at once when nobody listens,
    * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject or header, `UNAVAILABLE` when closed,
-   * `INVALID_OPTIONS` for a timeout outside 1…2^31-1 ms or a bad retry policy or strategy. It never throws: it rejects.
+   * `INVALID_OPTIONS` for a timeout outside 1…2^31-1 ms, a bad retry policy or strategy, or a `middleware` option
+   * that is not an array of objects with a `call` hook; what a middleware throws. It never throws: it rejects.
    */
   request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
     const requester = this.requester;
@@ -161,9 +200,11 @@ export class MeshClient implements PolicyHost {
     } catch (err) {
       return Promise.reject(err);
     }
-    // One boolean and, with options, four field reads decide: without policies a call takes
-    // the plain path below, which is the path as it was before policies existed.
-    if (this.policied || (options !== undefined && wantsPolicy(options))) return this.requestWithPolicies<T>(subject, data, payload, options);
+    // One boolean and, with options, five field reads decide: without policies or middleware a
+    // call takes the plain path below, which is the path as it was before either existed.
+    if (this.piped || (options !== undefined && (wantsPolicy(options) || options.middleware !== undefined))) {
+      return this.requestThroughPipeline<T>(subject, data, payload, options);
+    }
     let timeout = this.defaultTimeout;
     let hdrs: MsgHdrs | undefined;
     if (options !== undefined) {
@@ -181,30 +222,47 @@ export class MeshClient implements PolicyHost {
     return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
   }
 
-  private requestWithPolicies<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+  private requestThroughPipeline<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
     try {
-      return this.policyCall<T>(subject, data, payload, options);
+      return this.pipelineCall(subject, data, payload, options) as Promise<T>;
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private policyCall<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+  private pipelineCall(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<unknown> {
     let timeout = this.defaultTimeout;
     if (options?.timeout !== undefined) timeout = callTimeout(options.timeout);
-    if (this.strategy !== undefined && options?.strategy === undefined) options = { ...options, strategy: this.strategy };
-    if (options !== undefined && wantsPolicy(options)) {
-      if (options.strategy !== undefined && !STRATEGIES.has(options.strategy)) return Promise.reject(badStrategy(options.strategy));
-    } else if (this.policies === undefined || !this.policies.covers(subject)) {
+    const strategy = options?.strategy ?? this.strategy;
+    let policied: boolean;
+    if (strategy !== undefined || (options !== undefined && wantsPolicy(options))) {
+      if (strategy !== undefined && !STRATEGIES.has(strategy)) return Promise.reject(badStrategy(strategy));
+      policied = true;
+    } else {
+      policied = this.policies !== undefined && this.policies.covers(subject);
+    }
+    const perCall = options?.middleware === undefined ? undefined : perCallLayers(options.middleware, 'call', 'request');
+    if (!policied && perCall === undefined && this.callChain === undefined) {
       let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
       if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
-      return this.send(subject, payload, timeout, hdrs) as Promise<T>;
+      return this.send(subject, payload, timeout, hdrs);
     }
-    this.policyState();
-    return requestWithPolicy(this, subject, data, payload, timeout, options) as Promise<T>;
+    if (policied) this.policyState();
+    const given = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
+    const ctx = new CallContext(subject, data, options ?? NO_OPTIONS, timeout, Date.now() + timeout, this, given, payload);
+    ctx.perCall = perCall;
+    ctx.policied = policied;
+    ctx.strategy = strategy;
+    return Promise.resolve((this.callChain ?? this.callInner)(ctx));
   }
 
-  /** @internal One attempt of the policy path. */
+  /** Inside the client-wide middleware: the call's own middleware, then the built-in policies or a plain send. */
+  private readonly callInner = (ctx: CallContext): unknown => {
+    const core = ctx.policied ? this.policyChain! : this.plainSend;
+    return ctx.perCall === undefined ? core(ctx) : compose(ctx.perCall, core)(ctx);
+  };
+
+  /** @internal Sends one request (the muxed requester); rejects with `UNAVAILABLE` once closed. */
   send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
     const requester = this.requester;
     if (!requester) return Promise.reject(this.unusable());
@@ -260,8 +318,18 @@ export class MeshClient implements PolicyHost {
   }
 
   private policyState(): CallPolicies {
-    this.policied = true;
-    return (this.policies ??= new CallPolicies(this.resilience, (e: CircuitEvent) => this.events.emit('circuit', e)));
+    this.piped = true;
+    if (this.policies !== undefined) return this.policies;
+    const policies = new CallPolicies(this.resilience, (e: CircuitEvent) => this.events.emit('circuit', e));
+    this.policies = policies;
+    this.policyChain = policyChain({
+      policies,
+      throttled: this.resilience.throttle !== undefined,
+      broken: this.resilience.breaker !== undefined,
+      send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
+      balancer: () => this.balancer(),
+    });
+    return policies;
   }
 
   /**
@@ -271,8 +339,14 @@ export class MeshClient implements PolicyHost {
    * @example
    * client.emit('app.booking.save', { id: 7 });
    * const ack = await client.emit('app.booking.save', { id: 7 }, { durable: true, id: 'booking-7' });
+   * Through `emit` middleware (the client's, then the emit's own `middleware` option), a plain
+   * emit stays synchronous while they are: it throws what they throw and returns undefined; one
+   * that returns a promise makes the emit return it. A durable emit resolves with what the
+   * chain returns, the ack unless a middleware changed it.
+   *
    * @throws MeshError `BAD_REQUEST` for an invalid subject, header or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`,
-   * `INVALID_OPTIONS` for a `durable` that is not a boolean;
+   * `INVALID_OPTIONS` for a `durable` that is not a boolean or a `middleware` option that is not an array of
+   * objects with an `emit` hook, what a middleware throws;
    * a durable emit rejects instead, also with `JETSTREAM_UNAVAILABLE` (no stream stores the subject) or `TIMEOUT`.
    */
   emit(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck>;
@@ -285,6 +359,7 @@ export class MeshClient implements PolicyHost {
     if (options?.durable !== undefined && options.durable !== false) throw notBoolean(options.durable);
     const hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
     const payload = encodePayload(data, 'event', subject);
+    if (this.emitChain !== undefined || options?.middleware !== undefined) return this.emitThroughPipeline(subject, data, options ?? {}, hdrs, payload);
     try {
       nc.publish(subject, payload, hdrs === undefined ? undefined : { headers: hdrs });
     } catch (err) {
@@ -292,13 +367,51 @@ export class MeshClient implements PolicyHost {
     }
   }
 
+  private emitThroughPipeline(subject: string, data: unknown, options: EmitOptions, hdrs: MsgHdrs | undefined, payload: Uint8Array): void {
+    const perEmit = options.middleware === undefined ? undefined : perCallLayers(options.middleware, 'emit', 'emit');
+    const ctx = new EmitContext(subject, data, options, this, hdrs);
+    ctx.perEmit = perEmit;
+    ctx.payload = payload;
+    const out = (this.emitChain ?? this.emitInner)(ctx);
+    // A plain emit has nothing to return: only an asynchronous middleware's promise, so its failure is not lost.
+    if (isThenable(out)) return out as unknown as void;
+  }
+
   private async emitDurable(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck> {
     const nc = this.nc;
     if (!nc) throw this.unusable();
     if (!PUBLISH_SUBJECT.test(subject)) throw badSubject(subject);
     this.js ??= nc.jetstream();
-    return publishDurable(this.js, subject, data, options, this.defaultTimeout);
+    if (this.emitChain === undefined && options.middleware === undefined) return publishDurable(this.js, subject, data, options, this.defaultTimeout);
+    const event = prepareDurable(subject, data, options, this.defaultTimeout);
+    const perEmit = options.middleware === undefined ? undefined : perCallLayers(options.middleware, 'emit', 'emit');
+    const ctx = new EmitContext(subject, data, options, this, event.headers);
+    ctx.perEmit = perEmit;
+    ctx.durableEvent = event;
+    return (await (this.emitChain ?? this.emitInner)(ctx)) as EmitAck;
   }
+
+  /** Inside the client-wide middleware: the emit's own middleware, then the publish. */
+  private readonly emitInner = (ctx: EmitContext): unknown => (ctx.perEmit === undefined ? this.publish(ctx) : compose(ctx.perEmit, this.publish)(ctx));
+
+  /** The innermost step of the `emit` pipeline: a plain publish, or a JetStream publish resolving with the ack. */
+  private readonly publish = (ctx: EmitContext): unknown => {
+    const event = ctx.durableEvent;
+    if (event !== undefined) {
+      const js = this.js;
+      if (js === undefined) return Promise.reject(this.unusable());
+      return sendDurable(js, ctx.subject, event, ctx.headersIfAny);
+    }
+    const nc = this.nc;
+    if (!nc) throw this.unusable();
+    const hdrs = ctx.headersIfAny;
+    try {
+      nc.publish(ctx.subject, ctx.payload!, hdrs === undefined ? undefined : { headers: hdrs });
+    } catch (err) {
+      throw toMeshError(err, `Cannot emit on "${ctx.subject}": ${(err as Error).message}`);
+    }
+    return undefined;
+  };
 
   /**
    * A typed proxy of a service. Given a name, property names are endpoint names:

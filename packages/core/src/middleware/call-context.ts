@@ -2,6 +2,10 @@ import type { MsgHdrs } from 'nats';
 import { copyHeaders } from '../client/headers-init';
 import type { MeshClient } from '../client/mesh-client';
 import type { RequestOptions } from '../client/request-options';
+import type { Balancer, Target } from '../balancing/balancer';
+import type { Strategy } from '../balancing/strategy';
+import type { RetryPolicy } from '../resilience/retry-policy';
+import type { Layer } from './compose';
 
 /**
  * The context of an outgoing request in the client's `call` pipeline. Made only when the
@@ -10,6 +14,20 @@ import type { RequestOptions } from '../client/request-options';
 export class CallContext {
   private _headers: MsgHdrs | undefined;
   private _state: Record<string, unknown> | undefined;
+  /** @internal The call's `call` middleware (`options.middleware`), as layers; undefined when none. */
+  perCall: Layer<CallContext>[] | undefined;
+  /** @internal True when the built-in policies run inside the user's middleware, false for a plain send. */
+  policied = false;
+  /** @internal The call's strategy, the client's default when the call names none. */
+  strategy: Strategy | undefined;
+  /** @internal The balancer of a client-side strategy, once the strategy middleware waited for it. */
+  balancer: Balancer | undefined;
+  /** @internal The balancing key of the call (`key`, `hashKey`). */
+  balanceKey: string | undefined;
+  /** @internal The instance the balancer picked for this attempt; undefined: the queue subject. */
+  target: Target | undefined;
+  /** @internal The call's retry policy, when it has one (its `attemptTimeout` bounds each attempt). */
+  retry: RetryPolicy | undefined;
 
   constructor(
     /** The subject called, as given to `client.request`. */

@@ -1,12 +1,19 @@
 import type { MsgHdrs } from 'nats';
 import { copyHeaders } from '../client/headers-init';
 import type { MeshClient } from '../client/mesh-client';
-import type { DurableEmitOptions, EmitOptions } from '../client/durable-emit';
+import type { DurableEmitOptions, DurableEvent, EmitOptions } from '../client/durable-emit';
+import type { Layer } from './compose';
 
 /** The context of an outgoing event in the client's `emit` pipeline. Made only when the client has `emit` middleware. */
 export class EmitContext {
   private _headers: MsgHdrs | undefined;
   private _state: Record<string, unknown> | undefined;
+  /** @internal The emit's own `emit` middleware (`options.middleware`), as layers; undefined when none. */
+  perEmit: Layer<EmitContext>[] | undefined;
+  /** @internal The encoded payload of a plain event. */
+  payload: Uint8Array | undefined;
+  /** @internal A durable event, checked and encoded. */
+  durableEvent: DurableEvent | undefined;
 
   constructor(
     /** The subject the event is published on. */

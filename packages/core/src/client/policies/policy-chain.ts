@@ -1,0 +1,44 @@
+import type { Balancer } from '../../balancing/balancer';
+import { compose, type Step } from '../../middleware/compose';
+import type { CallContext } from '../../middleware/call-context';
+import type { Middleware } from '../../middleware/middleware';
+import { callLayers } from '../../middleware/client-layers';
+import type { CallPolicies } from '../call-policies';
+import { BalanceMiddleware } from './balance.middleware';
+import { BreakerMiddleware } from './breaker.middleware';
+import { FallbackMiddleware } from './fallback.middleware';
+import { RetryMiddleware } from './retry.middleware';
+import { attemptSendStep, type Send } from './send-step';
+import { StrategyMiddleware } from './strategy.middleware';
+import { ThrottleMiddleware } from './throttle.middleware';
+
+/** What the built-in policies need of their client. */
+export interface PolicyChainHost {
+  readonly policies: CallPolicies;
+  /** Whether the client has a client-wide rate limit and a breaker policy (fixed when it is made). */
+  readonly throttled: boolean;
+  readonly broken: boolean;
+  readonly send: Send;
+  readonly balancer: () => Balancer | Promise<Balancer>;
+}
+
+/**
+ * The built-in client policies as one `call` pipeline, composed once per client, outermost
+ * first: strategy (waits for the balancer, once per call) → fallback → retry and budget →
+ * balance (picks an instance per attempt) → throttle → breaker → send one attempt. Throttle and
+ * breaker are in the chain only when the client has them; the others pass a call that does not
+ * use them straight on.
+ */
+export function policyChain(host: PolicyChainHost): Step<CallContext> {
+  const { policies } = host;
+  const isOpen = policies.hasBreakers() ? (s: string) => policies.existingBreaker(s)?.current === 'open' : undefined;
+  const builtIns: Middleware[] = [
+    new StrategyMiddleware(host.balancer),
+    new FallbackMiddleware(),
+    new RetryMiddleware(policies),
+    new BalanceMiddleware(host.send, isOpen),
+  ];
+  if (host.throttled) builtIns.push(new ThrottleMiddleware(policies));
+  if (host.broken) builtIns.push(new BreakerMiddleware(policies));
+  return compose(callLayers(builtIns), attemptSendStep(host.send));
+}
