@@ -632,3 +632,62 @@ describe('middleware options at boot', () => {
     expect(err.message).toContain('NeedsClock');
   });
 });
+
+describe('app-wide middleware on the client side', () => {
+  const seenHeaders: string[] = [];
+
+  @Service('mw.front')
+  class Front {
+    @Handle('ask')
+    ask(_input: unknown, ctx: Context) {
+      ctx.emit('mw.audit.asked', {});
+      return ctx.request('mw.back.answer', {});
+    }
+  }
+
+  @Service('mw.back')
+  class Back {
+    @Handle('answer')
+    answer(_input: unknown, ctx: Context) {
+      return { token: ctx.headers?.get('Authorization') };
+    }
+
+    @On('mw.audit.asked')
+    asked(_evt: unknown, ctx: Context) {
+      seenHeaders.push(ctx.headers?.get('X-Emitted-By') ?? '');
+    }
+  }
+
+  /** One object for both sides: adds the credential to every call and a stamp to every event. */
+  class Credentials implements Middleware {
+    call(ctx: import('@natsmesh/core').CallContext, next: Next) {
+      ctx.headers.set('Authorization', 'Bearer s3cret');
+      return next();
+    }
+
+    emit(ctx: import('@natsmesh/core').EmitContext, next: Next) {
+      ctx.headers.set('X-Emitted-By', 'mw.front');
+      return next();
+    }
+  }
+
+  let server: NatsServerHandle;
+  let app: App;
+  beforeAll(async () => {
+    server = await startNatsServer();
+    app = await createApp({ services: [Front, Back], nats: { servers: server.url }, logger: quietLogger(), discovery: false, middleware: [Credentials] });
+    await app.start();
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await server?.stop();
+  });
+
+  it('wraps ctx.request, app.client and ctx.emit with the call and emit hooks of createApp({ middleware })', async () => {
+    await expect(app.client.request('mw.front.ask', {})).resolves.toEqual({ token: 'Bearer s3cret' });
+    await until(() => seenHeaders.length === 1, 'the audit event');
+    expect(seenHeaders).toEqual(['mw.front']);
+    // A middleware with only client hooks is in no server pipeline.
+    expect(app.describe().flatMap((d) => d.endpoints.map((e) => e.middleware))).toEqual([undefined, undefined]);
+  });
+});

@@ -65,6 +65,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 
   const resolver = new MiddlewareResolver(container);
   const appMiddleware = resolver.resolve(options.middleware, 'createApp');
+  // Their call and emit hooks wrap app.client, and so ctx.request and ctx.emit.
+  client.useMiddleware(appMiddleware);
   const host = { instanceId, client, logger };
   const inFlight = new InFlight();
   const validators = new Map<Constructor, DtoValidator>();
