@@ -1,21 +1,9 @@
-import { Handle, On, Service, Use, createApp, createLogger, type Middleware, type Next } from '@natsmesh/core';
+import { Handle, On, Service, Use, createApp, createLogger } from '@natsmesh/core';
+import { NoOp } from '../no-op.middleware';
 import { EVENT_SUBJECT, replyOf } from '../workload';
 import type { StartService } from './running-service';
 
 let countEvent: () => void = () => undefined;
-
-/** A middleware that does nothing but pass on: what the pipeline itself costs. */
-class NoOp implements Middleware {
-  constructor(readonly name: string) {}
-
-  handle(_ctx: unknown, next: Next): unknown {
-    return next();
-  }
-
-  event(_ctx: unknown, next: Next): unknown {
-    return next();
-  }
-}
 
 @Service('bench')
 @Use(new NoOp('service'))

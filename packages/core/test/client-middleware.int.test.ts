@@ -250,13 +250,9 @@ class DurableListener {
 
 describe('client emit middleware with durable events', () => {
   const js = useJetStreamServer();
-  let app: App;
-  let client: MeshClient;
   const order: string[] = [];
 
-  beforeAll(async () => {
-    app = await js.boot([DurableListener]);
-    await app.start();
+  it('sends the headers an emit middleware sets and resolves with the ack through the chain', async () => {
     const stamping: Middleware = {
       async emit(ctx: EmitContext, next: Next) {
         order.push('wide>');
@@ -266,26 +262,26 @@ describe('client emit middleware with durable events', () => {
         return ack;
       },
     };
-    client = await createClient({ nats: { servers: js.server.url }, middleware: [stamping] });
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await app?.stop();
-  });
-
-  it('sends the headers an emit middleware sets and resolves with the ack through the chain', async () => {
     const perEmit: Middleware = {
       emit(_ctx: EmitContext, next: Next) {
         order.push('per>');
         return next();
       },
     };
-    const ack = await client.emit('cmw.dur.evt', { n: 1 }, { durable: true, id: 'cmw-1', middleware: [perEmit] });
-    expect(ack).toEqual(expect.objectContaining({ id: 'cmw-1', duplicate: false }));
-    expect(ack.seq).toBeGreaterThan(0);
-    expect(order).toEqual(['wide>', 'per>', 'wide<']);
-    await until(() => durableTags.length === 1, 'the durable event');
-    expect(durableTags).toEqual(['durable']);
+    // Closed here, before the fixture stops the server: a client left open would keep reconnecting.
+    const app = await js.boot([DurableListener]);
+    await app.start();
+    const client = await createClient({ nats: { servers: js.server.url }, middleware: [stamping] });
+    try {
+      const ack = await client.emit('cmw.dur.evt', { n: 1 }, { durable: true, id: 'cmw-1', middleware: [perEmit] });
+      expect(ack).toEqual(expect.objectContaining({ id: 'cmw-1', duplicate: false }));
+      expect(ack.seq).toBeGreaterThan(0);
+      expect(order).toEqual(['wide>', 'per>', 'wide<']);
+      await until(() => durableTags.length === 1, 'the durable event');
+      expect(durableTags).toEqual(['durable']);
+    } finally {
+      await client.close();
+      await app.stop();
+    }
   });
 });

@@ -8,19 +8,18 @@ import { middlewareName } from './middleware-name';
 
 /** The `call` layers of the middleware that have a `call` hook, in the order given (first = outermost). */
 export function callLayers(list: readonly Middleware[]): Layer<CallContext>[] {
-  const layers: Layer<CallContext>[] = [];
-  for (const mw of list) {
-    const hook = mw.call;
-    if (typeof hook === 'function') layers.push((ctx, next) => hook.call(mw, ctx, next));
-  }
-  return layers;
+  return hookLayers<CallContext>(list, 'call');
 }
 
 /** The `emit` layers of the middleware that have an `emit` hook, in the order given (first = outermost). */
 export function emitLayers(list: readonly Middleware[]): Layer<EmitContext>[] {
-  const layers: Layer<EmitContext>[] = [];
+  return hookLayers<EmitContext>(list, 'emit');
+}
+
+function hookLayers<C>(list: readonly Middleware[], name: 'call' | 'emit'): Layer<C>[] {
+  const layers: Layer<C>[] = [];
   for (const mw of list) {
-    const hook = mw.emit;
+    const hook = mw[name] as Layer<C> | undefined;
     if (typeof hook === 'function') layers.push((ctx, next) => hook.call(mw, ctx, next));
   }
   return layers;
