@@ -354,6 +354,66 @@ describe('handle middleware that throws anything', () => {
   });
 });
 
+describe('server middleware mistakes', () => {
+  const steps: string[] = [];
+  let release: () => void = () => undefined;
+
+  @Service('mw.mistakes')
+  class Mistakes {
+    @Handle('twice')
+    @Use({
+      name: 'next-twice',
+      handle(_ctx: HandleContext, next: Next) {
+        next();
+        return next();
+      },
+    })
+    twice() {
+      steps.push('twice ran');
+      return 'ok';
+    }
+
+    @Handle('slow')
+    @Use({
+      name: 'slow-lookup',
+      async handle(_ctx: HandleContext, next: Next) {
+        await new Promise<void>((r) => (release = r));
+        steps.push('lookup done');
+        try {
+          return await next();
+        } finally {
+          steps.push('unwound');
+        }
+      },
+    })
+    slow() {
+      steps.push('slow ran');
+      return 'late';
+    }
+  }
+  const h = hosting([Mistakes]);
+
+  it('a middleware that calls next() twice gets an error, and the handler runs once', async () => {
+    steps.length = 0;
+    const err = await catchMeshError(h.client.request('mw.mistakes.twice', {}));
+    expect(err.code).toBe('INTERNAL');
+    expect(steps).toEqual(['twice ran']);
+  });
+
+  it('does not run the handler when the deadline passed while the middleware ran, and sends no reply', async () => {
+    steps.length = 0;
+    const err = await catchMeshError(h.client.request('mw.mistakes.slow', {}, { timeout: 50 }));
+    expect(err.code).toBe('TIMEOUT');
+    release();
+    await until(() => steps.includes('unwound'), 'the middleware to unwind');
+    expect(steps).toEqual(['lookup done', 'unwound']);
+    const stats = JSON.parse(new TextDecoder().decode((await h.nc.request('$SRV.STATS.mw_mistakes', undefined, { timeout: 3000 })).data)) as {
+      endpoints: { name: string; num_requests: number; data?: { expired?: number } }[];
+    };
+    expect(stats.endpoints.find((e) => e.name === 'slow')?.data?.expired).toBe(1);
+  });
+});
+
 describe('a middleware that sheds load with refusal()', () => {
   let busy = true;
   @Service('mw.shed')
@@ -539,8 +599,9 @@ describe('a guard on a durable subscription', () => {
     }
   }
 
-  it('sends a refused event to the dead letters at once, not after maxDeliver redeliveries', async () => {
-    const app = await js.boot([GuardedDurable]);
+  it('sends a refused event to the dead letters at once, not after maxDeliver redeliveries, with a warning', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const app = await createApp({ services: [GuardedDurable], nats: { servers: js.server.url }, logger: quietLogger(logs), discovery: false });
     await app.start();
     try {
       const dead = js.nc.subscribe('$NATSMESH.DLQ.NATSMESH_mwg.mwg', { max: 1 });
@@ -552,6 +613,10 @@ describe('a guard on a durable subscription', () => {
       expect(letter!.headers!.get(DEAD_LETTER_HEADERS.deliveries)).toBe('1');
       await app.client.emit('mwg.staff', { id: 'g2' }, { durable: true, headers: { 'X-User': 'ann' } });
       await until(() => GuardedDurable.handled === 1, 'the allowed event');
+      expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+      expect(logs.filter((l) => l.msg === 'durable event refused by a guard; the event went to the dead-letter subject')).toEqual([
+        expect.objectContaining({ level: 40, code: 'FORBIDDEN' }),
+      ]);
     } finally {
       await app.stop();
     }
@@ -615,6 +680,55 @@ describe('middleware options at boot', () => {
     const err = await catchMeshError(createApp({ services: [ClientHooksOnHandler], logger: false }));
     expect(err.code).toBe('INVALID_OPTIONS');
     expect(err.message).toContain('calls-only');
+  });
+
+  it('refuses a plain function (Koa style) with INVALID_OPTIONS that says what a middleware is', async () => {
+    const err = await catchMeshError(createApp({ services: [BootService], logger: false, middleware: [(_ctx: unknown, next: Next) => next()] as never }));
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toContain('is a function');
+    expect(err.message).toContain('handle(ctx, next)');
+  });
+
+  it('refuses more middleware around one handler than a message can run through', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ name: `m${i}`, handle: (_c: HandleContext, next: Next) => next() }));
+    const err = await catchMeshError(createApp({ services: [BootService], logger: false, middleware: many }));
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toContain('BootService.x has 300 middleware');
+  });
+
+  it('refuses @Use on a class whose handlers none of its hooks reach', async () => {
+    @Service('mw.boot4')
+    @Use({ name: 'requests-only', handle: (_c: HandleContext, next: Next) => next() })
+    class EventsOnly {
+      @On('mw.boot4.evt')
+      on() {
+        return undefined;
+      }
+    }
+    const err = await catchMeshError(createApp({ services: [EventsOnly], logger: false }));
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toContain('requests-only has no hook that runs on an event (canActivate, before, after, error, event)');
+  });
+
+  it('names the class and the value in @Use errors', () => {
+    const thrown = (f: () => void) => {
+      try {
+        f();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'nothing thrown';
+    };
+    class U {
+      static s() {
+        return 1;
+      }
+      a() {
+        return 1;
+      }
+    }
+    expect(thrown(() => Use(tracer('x'))(U, 's', Object.getOwnPropertyDescriptor(U, 's')!))).toContain('@Use on U.s is not on an instance method');
+    expect(thrown(() => Use(null as never)(U.prototype, 'a', Object.getOwnPropertyDescriptor(U.prototype, 'a')!))).toContain('entry 0 is null');
   });
 
   it('a middleware class that cannot be built fails at boot with UNRESOLVED_DEPENDENCY', async () => {

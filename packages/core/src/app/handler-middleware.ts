@@ -7,12 +7,19 @@ import { appliesTo } from '../middleware/server-layers';
 import type { EndpointDefinition, ServiceDefinition, SubscriptionDefinition } from '../scanner/service-definition';
 
 /**
+ * Most middleware around one handler. Each layer is a few stack frames deep per message: a
+ * chain of thousands overflows the stack on every request, so it is refused at boot instead.
+ */
+export const MAX_MIDDLEWARE_PER_HANDLER = 256;
+
+/**
  * For one service: the middleware around each of its handlers, outermost first — the app's,
  * then the service's `@Use`, then the handler's — keeping those with a hook for the handler's
  * pipeline (`handle` for `@Handle`, `event` for `@On`).
  *
- * @throws MeshError `INVALID_OPTIONS` for a `@Use` middleware with no server hook at all (only `call`/`emit`),
- * or a handler's `@Use` middleware with no hook for that handler's pipeline.
+ * @throws MeshError `INVALID_OPTIONS` for a `@Use` middleware that would never run (no hook for
+ * any handler of the service, or for the pipeline of the handler it is on), or more than
+ * {@link MAX_MIDDLEWARE_PER_HANDLER} around one handler.
  */
 export function handlerMiddleware(
   resolver: MiddlewareResolver,
@@ -21,21 +28,33 @@ export function handlerMiddleware(
 ): (handler: EndpointDefinition | SubscriptionDefinition, kind: MessageKind) => Middleware[] {
   const cls = d.target.name;
   const service = resolver.resolve(d.middleware, `@Use on ${cls}`);
+  const kinds: MessageKind[] = [];
+  if (d.endpoints.length > 0) kinds.push('handle');
+  if (d.subscriptions.length > 0) kinds.push('event');
   for (const mw of service) {
-    if (!appliesTo(mw, 'handle') && !appliesTo(mw, 'event')) throw noHook(mw, `@Use on ${cls}`, 'a request or an event');
+    if (!kinds.some((k) => appliesTo(mw, k))) throw noHook(mw, `@Use on ${cls}`, kinds);
   }
   return (handler, kind) => {
     const where = `@Use on ${cls}.${handler.method}`;
     const own = resolver.resolve(handler.middleware, where);
-    for (const mw of own) if (!appliesTo(mw, kind)) throw noHook(mw, where, kind === 'handle' ? 'a request' : 'an event');
-    return [...app, ...service, ...own].filter((mw) => appliesTo(mw, kind));
+    for (const mw of own) if (!appliesTo(mw, kind)) throw noHook(mw, where, [kind]);
+    const around = [...app, ...service, ...own].filter((mw) => appliesTo(mw, kind));
+    if (around.length > MAX_MIDDLEWARE_PER_HANDLER) {
+      throw new MeshError(
+        'INVALID_OPTIONS',
+        `${cls}.${handler.method} has ${around.length} middleware around it, more than ${MAX_MIDDLEWARE_PER_HANDLER}: combine them into fewer (one middleware may do several things).`,
+      );
+    }
+    return around;
   };
 }
 
-function noHook(mw: Middleware, where: string, what: string): MeshError {
+function noHook(mw: Middleware, where: string, kinds: readonly MessageKind[]): MeshError {
+  const hooks = ['canActivate', 'before', 'after', 'error', ...kinds].join(', ');
+  const what = kinds.map((k) => (k === 'handle' ? 'a request' : 'an event')).join(' or ');
   return new MeshError(
     'INVALID_OPTIONS',
-    `${where}: ${middlewareName(mw)} has no hook that runs on ${what} (canActivate, before, after, error, handle or event): ` +
-      'give it one, or pass client-side middleware (call, emit) to createApp({ middleware }) or createClient({ middleware }).',
+    `${where}: ${middlewareName(mw)} has no hook that runs on ${what} (${hooks}), so it would never run: ` +
+      'give it one, or put client-side middleware (call, emit) in createApp({ middleware }) or createClient({ middleware }).',
   );
 }

@@ -1,4 +1,5 @@
 import { MeshError } from '../errors/mesh-error';
+import { describeValue } from '../options/check-millis';
 import { metadataRegistry } from '../metadata/metadata-registry';
 import type { Constructor } from '../metadata/options';
 import type { MiddlewareRef } from '../middleware/middleware';
@@ -22,7 +23,8 @@ import type { MiddlewareRef } from '../middleware/middleware';
  */
 export function Use(...middleware: MiddlewareRef[]): ClassDecorator & MethodDecorator {
   return ((target: object, method?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const where = method === undefined ? `@Use on ${(target as Constructor).name}` : `@Use on ${target.constructor.name}.${String(method)}`;
+    const owner = typeof target === 'function' ? target.name : target.constructor.name;
+    const where = method === undefined ? `@Use on ${owner}` : `@Use on ${owner}.${String(method)}`;
     checkRefs(middleware, where);
     if (method === undefined) {
       metadataRegistry.edit(target as Constructor).use.push(...middleware);
@@ -43,7 +45,7 @@ function checkRefs(refs: readonly unknown[], where: string): void {
     if (typeof ref === 'function' || (typeof ref === 'object' && ref !== null)) return;
     throw new MeshError(
       'INVALID_OPTIONS',
-      `${where}: entry ${i} is ${ref === undefined ? 'undefined' : typeof ref}, not a middleware object or class` +
+      `${where}: entry ${i} is ${describeValue(ref)}, not a middleware object or class` +
         (ref === undefined ? ' (a class used before it is defined, often a circular import: move it to its own module)' : '') +
         '.',
     );

@@ -3,11 +3,11 @@ import { MeshError } from '../errors/mesh-error';
 import { thrownMessage, toMeshError } from '../errors/to-mesh-error';
 import { logSafely } from '../logging/log-safely';
 import type { ContextHost } from '../runtime/context';
-import { compose, type Step } from '../middleware/compose';
+import type { Step } from '../middleware/compose';
 import { MessageContext } from '../middleware/message-context';
 import type { Middleware } from '../middleware/middleware';
 import { middlewareName } from '../middleware/middleware-name';
-import { serverLayers } from '../middleware/server-layers';
+import { serverPipeline } from '../middleware/server-layers';
 import { handlerStep } from '../runtime/handler-step';
 import { isRefusal } from '../runtime/refusal';
 import { headerMessage } from '../runtime/error-replies';
@@ -48,7 +48,7 @@ export class DurableRoute {
     middleware: readonly Middleware[] = [],
   ) {
     this.middleware = middleware.map(middlewareName);
-    this.pipeline = compose(middleware.flatMap((m) => serverLayers(m, 'event')), handlerStep(instance, definition.method, validate));
+    this.pipeline = serverPipeline(middleware, 'event', handlerStep(instance, definition.method, validate));
   }
 
   /** Starts pulling from the (existing) consumer. */
@@ -124,7 +124,12 @@ export class DurableRoute {
       return;
     }
     m.term();
-    logSafely(() => log.error({ ...where, err: err as Error, deadLetter: this.plan.deadLetter }, 'durable event handler gave up; the event went to the dead-letter subject'));
+    // A refusal (a guard said no) is expected: a warning that names it, without a stack.
+    if (isRefusal(err)) {
+      logSafely(() => log.warn({ ...where, code: meshError.code, reason: meshError.message, deadLetter: this.plan.deadLetter }, 'durable event refused by a guard; the event went to the dead-letter subject'));
+    } else {
+      logSafely(() => log.error({ ...where, err: err as Error, deadLetter: this.plan.deadLetter }, 'durable event handler gave up; the event went to the dead-letter subject'));
+    }
   }
 
   private deadLetter(m: JsMsg, err: MeshError): void {

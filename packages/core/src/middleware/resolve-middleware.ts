@@ -24,13 +24,17 @@ export class MiddlewareResolver {
   resolve(refs: unknown, where: string): Middleware[] {
     if (refs === undefined) return [];
     if (!Array.isArray(refs)) {
-      throw new MeshError('INVALID_OPTIONS', `${where} middleware is ${describeValue(refs)}: pass an array of middleware objects or classes.`);
+      const what = typeof refs === 'object' && refs !== null ? 'an object, not an array' : describeValue(refs);
+      throw new MeshError('INVALID_OPTIONS', `${where} middleware is ${what}: pass an array of middleware objects or classes, middleware: [new Audit()].`);
     }
     return refs.map((ref: unknown, i) => this.one(ref, `${where} middleware[${i}]`));
   }
 
   private one(ref: unknown, where: string): Middleware {
-    if (typeof ref === 'function') return this.build(ref as Constructor<Middleware>, where);
+    if (typeof ref === 'function') {
+      if (!isClass(ref)) throw plainFunction(ref, where);
+      return this.build(ref as Constructor<Middleware>, where);
+    }
     if (typeof ref !== 'object' || ref === null) {
       throw new MeshError('INVALID_OPTIONS', `${where} is ${describeValue(ref)}: pass a middleware object or class (undefined is often a circular import).`);
     }
@@ -54,7 +58,7 @@ export class MiddlewareResolver {
         { cause: err },
       );
     }
-    checkHooks(mw, `${where} (${cls.name})`);
+    checkHooks(mw, where);
     this.built.set(cls, mw);
     return mw;
   }
@@ -63,6 +67,19 @@ export class MiddlewareResolver {
 /** The names of middleware as `describe()` lists them. */
 export function middlewareNames(list: readonly Middleware[]): string[] {
   return list.map(middlewareName);
+}
+
+// Koa, Express and tRPC users pass `(ctx, next) => …`: that is a function, not a class to build.
+function isClass(fn: Function): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+function plainFunction(fn: Function, where: string): MeshError {
+  return new MeshError(
+    'INVALID_OPTIONS',
+    `${where} is a function${fn.name ? ` (${fn.name})` : ''}, not a middleware: a middleware is an object with hooks, ` +
+      '{ handle(ctx, next) { return next(); } }, or a class with such methods (built by dependency injection).',
+  );
 }
 
 function checkHooks(mw: Middleware, where: string): void {

@@ -2,7 +2,7 @@ import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
 import { isThenable } from '../runtime/is-thenable';
 import { refusal } from '../runtime/refusal';
-import type { Layer } from './compose';
+import type { Layer, Step } from './compose';
 import type { MessageContext, MessageKind } from './message-context';
 import type { Middleware, Next } from './middleware';
 import { middlewareName } from './middleware-name';
@@ -19,6 +19,37 @@ export function serverLayers(mw: Middleware, kind: MessageKind): Layer<MessageCo
   const hook = kind === 'handle' ? mw.handle : mw.event;
   if (typeof hook === 'function') layers.push((ctx, next) => hook.call(mw, ctx, next));
   return layers;
+}
+
+/**
+ * The server pipeline of one handler, composed once at boot: the layers of `middleware` (outermost
+ * first) around `inner`, like {@link compose}, except that a `next()` called a second time for one
+ * message throws instead of running the handler again (Koa does the same): a handler with side
+ * effects must not run twice because of a middleware bug.
+ */
+export function serverPipeline(middleware: readonly Middleware[], kind: MessageKind, inner: Step<MessageContext>): Step<MessageContext> {
+  const layers = middleware.flatMap((m) => serverLayers(m, kind));
+  let step = inner;
+  for (let i = layers.length - 1; i >= 0; i--) step = wrapOnce(layers[i], step);
+  return step;
+}
+
+function wrapOnce(layer: Layer<MessageContext>, inner: Step<MessageContext>): Step<MessageContext> {
+  return (ctx) => {
+    let called = false;
+    return layer(ctx, () => {
+      if (called) throw nextTwice(ctx);
+      called = true;
+      return inner(ctx);
+    });
+  };
+}
+
+function nextTwice(ctx: MessageContext): MeshError {
+  return new MeshError(
+    'INTERNAL',
+    `A middleware around the handler of "${ctx.subject}" called next() a second time: the handler runs once per message; call next() once and keep its result (to retry, retry inside the handler).`,
+  );
 }
 
 /** True when the middleware has a hook for this server pipeline (a guard, an interceptor, or `handle`/`event`). */

@@ -13,16 +13,16 @@ import { isThenable } from './is-thenable';
 import type { InFlight } from './in-flight';
 import { replyError, replyRefusal, replyValue } from './reply-writer';
 import { DEADLINE_HEADER, TIMEOUT_HEADER } from './wire-headers';
-import { compose, type Step } from '../middleware/compose';
+import type { Step } from '../middleware/compose';
 import { MessageContext } from '../middleware/message-context';
 import type { Middleware } from '../middleware/middleware';
 import { middlewareName } from '../middleware/middleware-name';
-import { serverLayers } from '../middleware/server-layers';
+import { serverPipeline } from '../middleware/server-layers';
 import { Bulkhead } from '../resilience/bulkhead.middleware';
 import { RateLimit } from '../resilience/rate-limit.middleware';
 import { DeadlineDrop } from './deadline-drop.middleware';
 import { handlerStep } from './handler-step';
-import { NO_REPLY } from './no-reply';
+import { EXPIRED, NO_REPLY } from './no-reply';
 import { isRefusal } from './refusal';
 
 type HandlerFn = (input: unknown, ctx: Context) => unknown;
@@ -81,8 +81,10 @@ export class EndpointRoute {
       this.pipeline = undefined;
       this.onMessage = this.direct;
     } else {
-      const layers = [new DeadlineDrop(), ...all].flatMap((m) => serverLayers(m, 'handle'));
-      this.pipeline = compose(layers, handlerStep(instance, definition.method, validate));
+      const handler = handlerStep(instance, definition.method, validate);
+      // Middleware may take time (an auth lookup): the deadline is checked again before the handler.
+      const inner: Step<MessageContext> = middleware.length === 0 ? handler : (ctx) => (ctx.deadline <= Date.now() ? expired() : handler(ctx));
+      this.pipeline = serverPipeline([new DeadlineDrop(), ...all], 'handle', inner);
       this.onMessage = this.piped;
     }
   }
@@ -123,6 +125,7 @@ export class EndpointRoute {
   }
 
   private failed(msg: Msg, ctx: MessageContext, started: number, err: unknown): void {
+    if (err === EXPIRED) return this.expire(Date.now() - ctx.deadline);
     const error = isRefusal(err)
       ? replyRefusal(msg, err as MeshError, this.log, ctx.replyHeadersIfAny)
       : replyError(msg, err, this.log, ctx.replyHeadersIfAny);
@@ -177,4 +180,8 @@ export class EndpointRoute {
   private subscriptionFailed(err: NatsError): void {
     this.log.error({ err, subject: this.subject }, 'subscription failed');
   }
+}
+
+function expired(): never {
+  throw EXPIRED;
 }

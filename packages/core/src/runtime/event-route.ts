@@ -2,11 +2,11 @@ import type { Msg, NatsError } from 'nats';
 import type { SubscriptionDefinition } from '../scanner/service-definition';
 import type { DtoValidator } from '../validation/dto-validator';
 import { logSafely } from '../logging/log-safely';
-import { compose, type Step } from '../middleware/compose';
+import type { Step } from '../middleware/compose';
 import { MessageContext } from '../middleware/message-context';
 import type { Middleware } from '../middleware/middleware';
 import { middlewareName } from '../middleware/middleware-name';
-import { serverLayers } from '../middleware/server-layers';
+import { serverPipeline } from '../middleware/server-layers';
 import type { ContextHost } from './context';
 import { handlerStep } from './handler-step';
 import { isThenable } from './is-thenable';
@@ -39,7 +39,7 @@ export class EventRoute {
     this.subject = definition.pattern;
     this.queue = definition.queue;
     this.middleware = middleware.map(middlewareName);
-    this.pipeline = compose(middleware.flatMap((m) => serverLayers(m, 'event')), handlerStep(instance, definition.method, validate));
+    this.pipeline = serverPipeline(middleware, 'event', handlerStep(instance, definition.method, validate));
   }
 
   /** The subscription callback. */
