@@ -338,6 +338,14 @@ describe('client middleware failures', () => {
     expect(perCall.message).toMatch(/within 60 ms/);
   });
 
+  it('rejects a durable emit with TIMEOUT when its emit middleware does not finish within the emit timeout', async () => {
+    const stuck: Middleware = { name: 'stuck', emit: () => new Promise(() => undefined) };
+    const c = await client();
+    const err = await catchMeshError(c.emit('cmw.fail.evt', {}, { durable: true, timeout: 50, middleware: [stuck] }));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(/middleware or the publish did not finish within 50 ms/);
+  });
+
   it('turns whatever a call middleware throws or rejects with into a MeshError', async () => {
     const c = await client();
     const thrower: Middleware = {

@@ -414,8 +414,13 @@ export class MeshClient {
     const ctx = new EmitContext(subject, data, options, this, event.headers);
     ctx.perEmit = perEmit;
     ctx.durableEvent = event;
+    const deadline = Date.now() + event.timeout;
     try {
-      return (await (this.emitChain ?? this.emitInner)(ctx)) as EmitAck;
+      const out = (this.emitChain ?? this.emitInner)(ctx);
+      if (!isThenable(out)) return out as EmitAck;
+      // The emit's timeout covers its middleware too, as a call's does: one that never settles fails it with TIMEOUT.
+      // A timer per durable emit through middleware, beside the one nats.js starts for the ack.
+      return (await beforeDeadline(Promise.resolve(out), deadline, () => durableTimeout(subject, event.timeout))) as EmitAck;
     } catch (err) {
       throw middlewareFailure(err, 'emit', subject);
     }
@@ -506,4 +511,11 @@ function badSubject(subject: string): MeshError {
 
 function notBoolean(durable: unknown): MeshError {
   return new MeshError('INVALID_OPTIONS', `emit option durable is ${describeValue(durable)}: use true (through JetStream, resolving with the ack) or false.`);
+}
+
+function durableTimeout(subject: string, timeout: number): MeshError {
+  return new MeshError(
+    'TIMEOUT',
+    `The durable event on "${subject}": its emit middleware or the publish did not finish within ${timeout} ms: check the emit middleware (a promise that never settles, a slow lookup) and JetStream, or raise the emit option timeout.`,
+  );
 }
