@@ -238,6 +238,190 @@ describe('client middleware (call and emit pipelines)', () => {
   });
 });
 
+/** A `call` or `emit` middleware whose promise never settles. */
+const hanging: Middleware = { name: 'hanging', call: () => new Promise(() => undefined) };
+
+@Service('cmw.emitter')
+class EmitterService {
+  @Handle('go')
+  go(_input: unknown, ctx: Context) {
+    ctx.emit('cmw.emitter.audit', {});
+    return 'replied';
+  }
+}
+
+describe('client middleware failures', () => {
+  let server: NatsServerHandle;
+  const clients: MeshClient[] = [];
+  const client = async (options: Parameters<typeof createClient>[0] = {}) => {
+    const c = await createClient({ nats: { servers: server.url }, timeout: 3000, ...options });
+    clients.push(c);
+    return c;
+  };
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  // Node reports an unhandled rejection once the microtasks have run: a macrotask later it is known.
+  const settle = () => new Promise((r) => setImmediate(r)).then(() => new Promise((r) => setImmediate(r)));
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    process.on('unhandledRejection', onUnhandled);
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    for (const c of clients) await c.close();
+    await server?.stop();
+  });
+
+  beforeEach(() => {
+    unhandled.length = 0;
+  });
+
+  it('does not crash on a plain emit whose async middleware rejects, and reports the failure nobody awaited', async () => {
+    const failing: Middleware = {
+      name: 'failing',
+      async emit() {
+        throw new MeshError('FORBIDDEN', 'async no emit');
+      },
+    };
+    const c = await client();
+    const dropped: { err: unknown; subject: string }[] = [];
+    c.onDroppedEmitFailure = (err, subject) => dropped.push({ err, subject });
+    c.emit('cmw.fail.dropped', {}, { middleware: [failing] });
+    await until(() => dropped.length === 1, 'the dropped emit failure');
+    expect(dropped[0].subject).toBe('cmw.fail.dropped');
+    expect(dropped[0].err).toEqual(expect.objectContaining({ code: 'FORBIDDEN' }));
+    await settle();
+    expect(unhandled).toEqual([]);
+
+    // Whoever awaits the emit gets the failure, as a MeshError, and it is not reported as dropped.
+    const awaited = c.emit('cmw.fail.awaited', {}, { middleware: [failing] }) as unknown as Promise<unknown>;
+    expect((await catchMeshError(awaited)).code).toBe('FORBIDDEN');
+    const rejecter: Middleware = { emit: () => Promise.reject(42) };
+    const err = await catchMeshError(c.emit('cmw.fail.awaited', {}, { middleware: [rejecter] }) as unknown as Promise<unknown>);
+    expect(err.code).toBe('INTERNAL');
+    expect(err.cause).toBe(42);
+    await settle();
+    expect(dropped).toHaveLength(1);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('does not crash a service whose app-wide async emit hook rejects during ctx.emit, and logs the lost event', async () => {
+    const audit: Middleware = {
+      name: 'audit',
+      async emit() {
+        throw new MeshError('UNAVAILABLE', 'audit store down');
+      },
+    };
+    const logs: Record<string, unknown>[] = [];
+    const app = await createApp({ services: [EmitterService], nats: { servers: server.url }, logger: quietLogger(logs), discovery: false, middleware: [audit] });
+    await app.start();
+    const c = await client();
+    try {
+      await expect(c.request('cmw.emitter.go', {})).resolves.toBe('replied');
+      await settle();
+      expect(unhandled).toEqual([]);
+      expect(logs.filter((l) => l.level === 40 && String(l.msg).startsWith('event not emitted'))).toEqual([
+        expect.objectContaining({ subject: expect.any(String), err: expect.objectContaining({ message: 'audit store down' }) }),
+      ]);
+    } finally {
+      await c.close();
+      await app.stop();
+    }
+  });
+
+  it('rejects with TIMEOUT when client-wide or per-call middleware does not finish within the call timeout', async () => {
+    const c = await client({ middleware: [hanging] });
+    const wide = await catchMeshError(c.request('cmw.fail.nobody', {}, { timeout: 50 }));
+    expect(wide.code).toBe('TIMEOUT');
+    expect(wide.message).toMatch(/middleware or the request did not finish within 50 ms/);
+    const plain = await client({ timeout: 60 });
+    const perCall = await catchMeshError(plain.request('cmw.fail.nobody', {}, { middleware: [hanging] }));
+    expect(perCall.code).toBe('TIMEOUT');
+    expect(perCall.message).toMatch(/within 60 ms/);
+  });
+
+  it('rejects a durable emit with TIMEOUT when its emit middleware does not finish within the emit timeout', async () => {
+    const stuck: Middleware = { name: 'stuck', emit: () => new Promise(() => undefined) };
+    const c = await client();
+    const err = await catchMeshError(c.emit('cmw.fail.evt', {}, { durable: true, timeout: 50, middleware: [stuck] }));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(/middleware or the publish did not finish within 50 ms/);
+  });
+
+  it('turns whatever a call middleware throws or rejects with into a MeshError', async () => {
+    const c = await client();
+    const thrower: Middleware = {
+      call() {
+        throw 'str';
+      },
+    };
+    const rejecter: Middleware = { call: () => Promise.reject(42) };
+    const badHeader: Middleware = {
+      call(ctx: CallContext, next: Next) {
+        ctx.headers.set('Bad Name', 'x');
+        return next();
+      },
+    };
+    const thrown = await catchMeshError(c.request('cmw.fail.nobody', {}, { middleware: [thrower] }));
+    expect([thrown.code, thrown.cause]).toEqual(['INTERNAL', 'str']);
+    const rejected = await catchMeshError(c.request('cmw.fail.nobody', {}, { middleware: [rejecter] }));
+    expect([rejected.code, rejected.cause]).toEqual(['INTERNAL', 42]);
+    expect((await catchMeshError(c.request('cmw.fail.nobody', {}, { middleware: [badHeader] }))).code).toBe('BAD_REQUEST');
+    const wide = await client({ middleware: [thrower] });
+    expect((await catchMeshError(wide.request('cmw.fail.nobody', {}))).code).toBe('INTERNAL');
+  });
+
+  it('turns what a fallback function throws into a MeshError', async () => {
+    const c = await client();
+    const err = await catchMeshError(
+      c.request('cmw.fail.nobody', {}, {
+        fallback: () => {
+          throw 'no fallback either';
+        },
+      }),
+    );
+    expect([err.code, err.cause]).toEqual(['INTERNAL', 'no fallback either']);
+  });
+
+  it('turns whatever an emit middleware throws or rejects with into a MeshError, plain or durable', async () => {
+    const c = await client();
+    const thrower: Middleware = {
+      emit() {
+        throw 'str';
+      },
+    };
+    const badHeader: Middleware = {
+      emit(ctx: EmitContext, next: Next) {
+        ctx.headers.set('Bad Name', 'x');
+        return next();
+      },
+    };
+    const rejecter: Middleware = { emit: () => Promise.reject(42) };
+    expect(() => c.emit('cmw.fail.evt', {}, { middleware: [thrower] })).toThrow(expect.objectContaining({ code: 'INTERNAL', cause: 'str' }));
+    expect(() => c.emit('cmw.fail.evt', {}, { middleware: [badHeader] })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    const durable = await catchMeshError(c.emit('cmw.fail.evt', {}, { durable: true, middleware: [rejecter] }));
+    expect([durable.code, durable.cause]).toEqual(['INTERNAL', 42]);
+    expect((await catchMeshError(c.emit('cmw.fail.evt', {}, { durable: true, middleware: [thrower] }))).code).toBe('INTERNAL');
+  });
+
+  it('refuses createClient middleware with only server hooks, naming the entry', async () => {
+    const serverOnly = { name: 'serverOnly', handle: (_c: unknown, n: Next) => n() };
+    const err = await catchMeshError(createClient({ nats: { servers: server.url }, middleware: [serverOnly] }));
+    expect(err.code).toBe('INVALID_OPTIONS');
+    expect(err.message).toMatch(/createClient option middleware\[0\] \(serverOnly\).*createApp.*@Use/);
+    const both = await client({ middleware: [{ name: 'both', handle: (_c: unknown, n: Next) => n(), call: (_c: CallContext, n: Next) => n() }] });
+    expect(both).toBeDefined();
+  });
+
+  it('says "an emit hook" for a bad per-emit middleware option', async () => {
+    const c = await client();
+    expect(() => c.emit('cmw.fail.evt', {}, { middleware: 'x' as never })).toThrow(/an emit hook/);
+    expect(() => c.emit('cmw.fail.evt', {}, { middleware: [{}] as never })).toThrow(/an emit\(ctx, next\) hook/);
+  });
+});
+
 const durableTags: string[] = [];
 
 @Service('cmw.durable')

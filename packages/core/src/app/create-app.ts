@@ -4,6 +4,7 @@ import { MeshClient } from '../client/mesh-client';
 import { buildServices } from '../di/build-container';
 import { MeshError } from '../errors/mesh-error';
 import { bindNew, resolveLogger } from '../logging/app-logger';
+import { logSafely } from '../logging/log-safely';
 import type { Constructor } from '../metadata/options';
 import { planDurables } from '../durable/durable-plan';
 import { DurableRoute } from '../durable/durable-route';
@@ -67,6 +68,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const appMiddleware = resolver.resolve(options.middleware, 'createApp');
   // Their call and emit hooks wrap app.client, and so ctx.request and ctx.emit.
   client.useMiddleware(appMiddleware);
+  // A fire-and-forget ctx.emit whose async emit middleware failed: nobody awaits it, so the log says it.
+  client.onDroppedEmitFailure = (err, subject) => logSafely(() => logger.warn({ err, subject }, 'event not emitted: its emit middleware failed and nobody awaited the emit'));
   const host = { instanceId, client, logger };
   const inFlight = new InFlight();
   const validators = new Map<Constructor, DtoValidator>();

@@ -1,5 +1,6 @@
 import { container as rootContainer } from 'tsyringe';
 import { MiddlewareResolver } from '../middleware/resolve-middleware';
+import { checkClientHooks } from '../middleware/client-layers';
 import { checkClientOptions } from './check-client-options';
 import { checkNatsInput } from './check-nats-input';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
@@ -25,14 +26,16 @@ export interface ClientOptions extends ClientPolicyOptions {
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
  * `INVALID_OPTIONS` for options that are not an object, a timeout, policy or strategy out of range, a bad `nats` option,
- * or `middleware` that is not an array of middleware objects or classes; `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
+ * or `middleware` that is not an array of middleware objects or classes, or has an entry with only server hooks (no `call` or `emit`); `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
   checkNatsInput(options.nats, 'createClient');
   const client = new MeshClient(options.timeout, options);
   // Before connecting: a bad middleware list leaves no connection behind.
-  client.useMiddleware(new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option'));
+  const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
+  checkClientHooks(middleware, 'createClient option');
+  client.useMiddleware(middleware);
   const given = options.nats;
   if (isNatsConnection(given)) client.attach(given, false);
   else client.attach(await connectNats(given, 'natsmesh-client'), true);

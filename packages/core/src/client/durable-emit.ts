@@ -25,7 +25,7 @@ export interface DurableEmitOptions {
    */
   id?: string;
   headers?: HeadersInit;
-  /** Milliseconds to wait for the stream's ack; default the client's timeout. */
+  /** Milliseconds to wait for the stream's ack (and for the emit's `emit` middleware, when it has some); default the client's timeout. */
   timeout?: number;
   /** `emit` middleware of this event alone, inside the client's (objects only: nothing builds classes per emit). */
   middleware?: readonly Middleware[];

@@ -26,6 +26,9 @@ import { callLayers, emitLayers, perCallLayers } from '../middleware/client-laye
 import type { Middleware } from '../middleware/middleware';
 import { isThenable } from '../runtime/is-thenable';
 import { policyChain } from './policies/policy-chain';
+import { ChainDeadlines } from './chain-deadlines';
+import { emitOutcome } from './emit-outcome';
+import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
@@ -65,6 +68,8 @@ export class MeshClient {
   private callChain: Step<CallContext> | undefined;
   /** The client-wide `emit` middleware around {@link emitInner}; undefined when none. */
   private emitChain: Step<EmitContext> | undefined;
+  /** Bounds calls through user `call` middleware by their deadline; made with the first such call. */
+  private chainDeadlines: ChainDeadlines | undefined;
   private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers));
   private balancing: Promise<Balancer> | undefined;
   private balancerReady: Balancer | undefined;
@@ -72,6 +77,12 @@ export class MeshClient {
   private readonly zone: string | undefined;
   private readonly resilience: ClientResilienceOptions;
   private readonly events = new EventEmitter();
+  /**
+   * @internal Told of a plain emit's failure that no one was waiting for: an asynchronous `emit`
+   * middleware rejected, and the promise the emit returned had no handler by then. Nothing by
+   * default (`createClient`); `createApp` logs it. What it throws is ignored.
+   */
+  onDroppedEmitFailure: ((err: MeshError, subject: string) => void) | undefined;
 
   /**
    * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
@@ -187,7 +198,9 @@ export class MeshClient {
    * @throws MeshError the responder's code, `NO_RESPONDERS` at once when nobody listens,
    * `TIMEOUT`, `PAYLOAD_TOO_LARGE`, `BAD_REQUEST` for an invalid subject or header, `UNAVAILABLE` when closed,
    * `INVALID_OPTIONS` for a timeout outside 1…2^31-1 ms, a bad retry policy or strategy, or a `middleware` option
-   * that is not an array of objects with a `call` hook; what a middleware throws. It never throws: it rejects.
+   * that is not an array of objects with a `call` hook; what a middleware throws, as a MeshError (anything that is
+   * not one is `INTERNAL` with the value as `cause`; a header nats.js refuses is `BAD_REQUEST`); `TIMEOUT` when
+   * the call's middleware and the request together do not finish within the timeout. It never throws: it rejects.
    */
   request<T = unknown>(subject: string, data?: unknown, options?: RequestOptions): Promise<T> {
     const requester = this.requester;
@@ -253,7 +266,9 @@ export class MeshClient {
     ctx.perCall = perCall;
     ctx.policied = policied;
     ctx.strategy = strategy;
-    return Promise.resolve((this.callChain ?? this.callInner)(ctx));
+    // Only user middleware can hang or throw what is not a MeshError; the built-in policies are bounded by the send.
+    if (this.callChain === undefined && perCall === undefined) return Promise.resolve(this.callInner(ctx));
+    return (this.chainDeadlines ??= new ChainDeadlines()).run(this.callChain ?? this.callInner, ctx);
   }
 
   /** Inside the client-wide middleware: the call's own middleware, then the built-in policies or a plain send. */
@@ -340,13 +355,16 @@ export class MeshClient {
    * client.emit('app.booking.save', { id: 7 });
    * const ack = await client.emit('app.booking.save', { id: 7 }, { durable: true, id: 'booking-7' });
    * Through `emit` middleware (the client's, then the emit's own `middleware` option), a plain
-   * emit stays synchronous while they are: it throws what they throw and returns undefined; one
-   * that returns a promise makes the emit return it. A durable emit resolves with what the
-   * chain returns, the ack unless a middleware changed it.
+   * emit stays synchronous while they are: it throws what they throw (as a MeshError) and returns
+   * undefined. One that returns a promise makes the emit return a promise of its outcome (typed
+   * `void`): whoever awaits it gets the failure as a MeshError; a failure no one had attached a
+   * handler to by then is never an unhandled rejection (`createApp` logs it as a warning). A
+   * durable emit resolves with what the chain returns, the ack unless a middleware changed it.
    *
    * @throws MeshError `BAD_REQUEST` for an invalid subject, header or payload, `PAYLOAD_TOO_LARGE`, `UNAVAILABLE`,
    * `INVALID_OPTIONS` for a `durable` that is not a boolean or a `middleware` option that is not an array of
-   * objects with an `emit` hook, what a middleware throws;
+   * objects with an `emit` hook, what a middleware throws (as a MeshError: `INTERNAL` with the value as `cause`
+   * when it is not one, `BAD_REQUEST` for a header nats.js refuses);
    * a durable emit rejects instead, also with `JETSTREAM_UNAVAILABLE` (no stream stores the subject) or `TIMEOUT`.
    */
   emit(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck>;
@@ -372,9 +390,17 @@ export class MeshClient {
     const ctx = new EmitContext(subject, data, options, this, hdrs);
     ctx.perEmit = perEmit;
     ctx.payload = payload;
-    const out = (this.emitChain ?? this.emitInner)(ctx);
-    // A plain emit has nothing to return: only an asynchronous middleware's promise, so its failure is not lost.
-    if (isThenable(out)) return out as unknown as void;
+    let out: unknown;
+    try {
+      out = (this.emitChain ?? this.emitInner)(ctx);
+    } catch (err) {
+      throw middlewareFailure(err, 'emit', subject);
+    }
+    // A plain emit has nothing to return but an asynchronous middleware's promise: it goes to whoever
+    // awaits it, and a failure nobody awaits goes to onDroppedEmitFailure, never to an unhandled rejection.
+    if (isThenable(out)) {
+      return emitOutcome(out, (err) => middlewareFailure(err, 'emit', subject), (err) => this.onDroppedEmitFailure?.(err, subject)) as unknown as void;
+    }
   }
 
   private async emitDurable(subject: string, data: unknown, options: DurableEmitOptions): Promise<EmitAck> {
@@ -388,7 +414,16 @@ export class MeshClient {
     const ctx = new EmitContext(subject, data, options, this, event.headers);
     ctx.perEmit = perEmit;
     ctx.durableEvent = event;
-    return (await (this.emitChain ?? this.emitInner)(ctx)) as EmitAck;
+    const deadline = Date.now() + event.timeout;
+    try {
+      const out = (this.emitChain ?? this.emitInner)(ctx);
+      if (!isThenable(out)) return out as EmitAck;
+      // The emit's timeout covers its middleware too, as a call's does: one that never settles fails it with TIMEOUT.
+      // A timer per durable emit through middleware, beside the one nats.js starts for the ack.
+      return (await beforeDeadline(Promise.resolve(out), deadline, () => durableTimeout(subject, event.timeout))) as EmitAck;
+    } catch (err) {
+      throw middlewareFailure(err, 'emit', subject);
+    }
   }
 
   /** Inside the client-wide middleware: the emit's own middleware, then the publish. */
@@ -476,4 +511,11 @@ function badSubject(subject: string): MeshError {
 
 function notBoolean(durable: unknown): MeshError {
   return new MeshError('INVALID_OPTIONS', `emit option durable is ${describeValue(durable)}: use true (through JetStream, resolving with the ack) or false.`);
+}
+
+function durableTimeout(subject: string, timeout: number): MeshError {
+  return new MeshError(
+    'TIMEOUT',
+    `The durable event on "${subject}": its emit middleware or the publish did not finish within ${timeout} ms: check the emit middleware (a promise that never settles, a slow lookup) and JetStream, or raise the emit option timeout.`,
+  );
 }

@@ -34,8 +34,9 @@ function hookLayers<C>(list: readonly Middleware[], name: 'call' | 'emit'): Laye
 export function perCallLayers(value: unknown, hook: 'call', where: string): Layer<CallContext>[] | undefined;
 export function perCallLayers(value: unknown, hook: 'emit', where: string): Layer<EmitContext>[] | undefined;
 export function perCallLayers(value: unknown, hook: 'call' | 'emit', where: string): Layer<CallContext>[] | Layer<EmitContext>[] | undefined {
+  const aHook = `${hook === 'emit' ? 'an' : 'a'} ${hook}`;
   if (!Array.isArray(value)) {
-    throw new MeshError('INVALID_OPTIONS', `${where} option middleware is ${describeValue(value)}: pass an array of middleware objects with a ${hook} hook.`);
+    throw new MeshError('INVALID_OPTIONS', `${where} option middleware is ${describeValue(value)}: pass an array of middleware objects with ${aHook} hook.`);
   }
   for (let i = 0; i < value.length; i++) {
     const mw: unknown = value[i];
@@ -43,10 +44,30 @@ export function perCallLayers(value: unknown, hook: 'call' | 'emit', where: stri
       const what = typeof mw === 'object' && mw !== null ? `${middlewareName(mw)}, which has no ${hook} hook` : describeValue(mw);
       throw new MeshError(
         'INVALID_OPTIONS',
-        `${where} option middleware[${i}] is ${what}: pass objects with a ${hook}(ctx, next) hook (a class goes in the client's or app's middleware, built once).`,
+        `${where} option middleware[${i}] is ${what}: pass objects with ${aHook}(ctx, next) hook (a class goes in the client's or app's middleware, built once).`,
       );
     }
   }
   if (value.length === 0) return undefined;
   return hook === 'call' ? callLayers(value as Middleware[]) : emitLayers(value as Middleware[]);
+}
+
+const SERVER_HOOKS = ['canActivate', 'before', 'after', 'error', 'handle', 'event'] as const;
+
+/**
+ * Refuses client middleware that has neither a `call` nor an `emit` hook: its server hooks would
+ * never run on a client.
+ *
+ * @throws MeshError `INVALID_OPTIONS` naming the entry (`where middleware[i]`).
+ */
+export function checkClientHooks(list: readonly Middleware[], where: string): void {
+  list.forEach((mw, i) => {
+    if (typeof mw.call === 'function' || typeof mw.emit === 'function') return;
+    const hooks = SERVER_HOOKS.filter((h) => typeof mw[h] === 'function').join(', ');
+    throw new MeshError(
+      'INVALID_OPTIONS',
+      `${where} middleware[${i}] (${middlewareName(mw)}) has only server hooks (${hooks}), which never run on a client: ` +
+        'put it in createApp({ middleware }) or @Use, or give it a call or emit hook.',
+    );
+  });
 }

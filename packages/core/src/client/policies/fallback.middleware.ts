@@ -1,5 +1,5 @@
 import { MeshError } from '../../errors/mesh-error';
-import { toMeshError } from '../../errors/to-mesh-error';
+import { thrownMessage, toMeshError } from '../../errors/to-mesh-error';
 import type { CallContext } from '../../middleware/call-context';
 import type { Middleware, Next } from '../../middleware/middleware';
 
@@ -24,6 +24,12 @@ async function withFallback(fallback: unknown, next: Next): Promise<unknown> {
   } catch (e) {
     const err = toMeshError(e);
     if (!(err.status >= 500 || err.code === 'RATE_LIMITED')) throw err;
-    return typeof fallback === 'function' ? (fallback as (e: MeshError) => unknown)(err) : fallback;
+    if (typeof fallback !== 'function') return fallback;
+    try {
+      return await (fallback as (e: MeshError) => unknown)(err);
+    } catch (thrown) {
+      // The fallback function is the caller's code: what it throws still reaches the caller as a MeshError.
+      throw toMeshError(thrown, `The fallback of the call failed with ${thrownMessage(thrown, 'a value that cannot be read')} after ${err.code}: throw a MeshError from it.`);
+    }
   }
 }
