@@ -374,7 +374,14 @@ describe('server middleware mistakes', () => {
     }
 
     @Handle('slow')
-    @Use({
+    @Use(
+      {
+        name: 'maps-every-error',
+        error() {
+          throw new MeshError('CONFLICT', 'mapped');
+        },
+      },
+      {
       name: 'slow-lookup',
       async handle(_ctx: HandleContext, next: Next) {
         await new Promise<void>((r) => (release = r));
@@ -385,13 +392,15 @@ describe('server middleware mistakes', () => {
           steps.push('unwound');
         }
       },
-    })
+      },
+    )
     slow() {
       steps.push('slow ran');
       return 'late';
     }
   }
-  const h = hosting([Mistakes]);
+  const logs: Record<string, unknown>[] = [];
+  const h = hosting([Mistakes], { logs });
 
   it('a middleware that calls next() twice gets an error, and the handler runs once', async () => {
     steps.length = 0;
@@ -400,8 +409,9 @@ describe('server middleware mistakes', () => {
     expect(steps).toEqual(['twice ran']);
   });
 
-  it('does not run the handler when the deadline passed while the middleware ran, and sends no reply', async () => {
+  it('does not run the handler when the deadline passed while the middleware ran, and drops it quietly past error hooks', async () => {
     steps.length = 0;
+    logs.length = 0;
     const err = await catchMeshError(h.client.request('mw.mistakes.slow', {}, { timeout: 50 }));
     expect(err.code).toBe('TIMEOUT');
     release();
@@ -411,6 +421,7 @@ describe('server middleware mistakes', () => {
       endpoints: { name: string; num_requests: number; data?: { expired?: number } }[];
     };
     expect(stats.endpoints.find((e) => e.name === 'slow')?.data?.expired).toBe(1);
+    expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
   });
 });
 

@@ -41,7 +41,8 @@ export function perCallLayers(value: unknown, hook: 'call' | 'emit', where: stri
   for (let i = 0; i < value.length; i++) {
     const mw: unknown = value[i];
     if (typeof mw !== 'object' || mw === null || typeof (mw as Middleware)[hook] !== 'function') {
-      const what = typeof mw === 'object' && mw !== null ? `${middlewareName(mw)}, which has no ${hook} hook` : describeValue(mw);
+      const what =
+        typeof mw === 'object' && mw !== null ? `${middlewareName(mw)}, which has no ${hook} hook` : typeof mw === 'function' ? 'a function' : describeValue(mw);
       throw new MeshError(
         'INVALID_OPTIONS',
         `${where} option middleware[${i}] is ${what}: pass objects with ${aHook}(ctx, next) hook (a class goes in the client's or app's middleware, built once).`,

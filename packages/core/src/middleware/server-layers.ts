@@ -1,6 +1,7 @@
 import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
 import { isThenable } from '../runtime/is-thenable';
+import { EXPIRED } from '../runtime/no-reply';
 import { refusal } from '../runtime/refusal';
 import type { Layer, Step } from './compose';
 import type { MessageContext, MessageKind } from './message-context';
@@ -115,8 +116,9 @@ function succeeded(mw: Middleware, ctx: MessageContext, value: unknown): unknown
   return changed === undefined ? value : changed;
 }
 
+// A request dropped for its deadline is no failure to map: it passes by every error hook.
 function failed(mw: Middleware, ctx: MessageContext, err: unknown): unknown {
-  if (typeof mw.error !== 'function') throw err;
+  if (typeof mw.error !== 'function' || err === EXPIRED) throw err;
   const recovered = mw.error(ctx, err);
   if (isThenable(recovered)) {
     return Promise.resolve(recovered).then((v) => {
