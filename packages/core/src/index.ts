@@ -89,3 +89,5 @@ export { JSON_SCHEMA_DIALECT, orderJsonSchema } from './schema/json-schema';
 export type { JsonSchema, JsonSchemaType } from './schema/json-schema';
 export { Describe } from './schema/describe.decorator';
 export type { DescribeOptions } from './schema/describe.decorator';
+export type { MetricsOptions } from './metrics/metrics-options';
+export { DURATION_BUCKETS } from './metrics/mesh-metrics';

@@ -8,6 +8,7 @@ import type { Constructor } from '../metadata/options';
 import type { Strategy } from '../balancing/strategy';
 import type { AppResilienceOptions } from '../resilience/resilience-options';
 import type { MiddlewareRef } from '../middleware/middleware';
+import type { MetricsOptions } from '../metrics/metrics-options';
 
 /** Identity of one running app instance. */
 export interface InstanceOptions {
@@ -73,4 +74,10 @@ export interface AppOptions {
    * wrap `app.client` (and so `ctx.request`, `ctx.emit`). Classes are built by the app's container.
    */
   middleware?: readonly MiddlewareRef[];
+  /**
+   * Prometheus metrics and health checks: an HTTP server on `port` (started by `app.start()`,
+   * closed by `app.stop()`) serving `/metrics` (or `path`), `/healthz` and `/readyz`; the
+   * registry is `app.metrics`. Absent or `false`: off, and nothing is counted per message.
+   */
+  metrics?: MetricsOptions | false;
 }

@@ -1,4 +1,5 @@
 import type { NatsConnection, Subscription } from 'nats';
+import type { Registry } from 'prom-client';
 import type { DependencyContainer } from 'tsyringe';
 import type { MeshClient } from '../client/mesh-client';
 import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-connection';
@@ -16,6 +17,9 @@ import { EndpointRoute } from '../runtime/endpoint-route';
 import type { EventRoute } from '../runtime/event-route';
 import type { InFlight } from '../runtime/in-flight';
 import type { ServiceDefinition } from '../scanner/service-definition';
+import type { MeshMetrics } from '../metrics/mesh-metrics';
+import type { CheckedMetricsOptions } from '../metrics/metrics-options';
+import { MetricsServer } from '../metrics/metrics-server';
 import { describeService, type MiddlewareNamesOf, type ServiceDescription } from './describe';
 
 /** What createApp hands the App: everything decided at boot. */
@@ -32,6 +36,8 @@ export interface AppParts {
   readonly logger: Logger;
   readonly inFlight: InFlight;
   readonly drainTimeout: number;
+  /** Undefined when metrics are off. */
+  readonly metrics: { readonly meshMetrics: MeshMetrics; readonly options: CheckedMetricsOptions } | undefined;
   /** Durable subscriptions with the streams and consumers they need; undefined when there are none. */
   readonly durables:
     | {
@@ -65,12 +71,46 @@ export class App {
   private subs: Subscription[] = [];
   private durableRoutes: DurableRoute[] = [];
   private responder: DiscoveryResponder | undefined;
+  private connected = false;
+  private readonly metricsServer: MetricsServer | undefined;
+  /**
+   * The app's prom-client `Registry` (its own, not prom-client's global one) when
+   * `createApp({ metrics })` is set, else undefined: serve `await app.metrics.metrics()` with
+   * `app.metrics.contentType` from your own HTTP server, or register your own metrics in it.
+   */
+  readonly metrics: Registry | undefined;
 
   constructor(private readonly parts: AppParts) {
     this.client = parts.client;
+    this.metrics = parts.metrics?.meshMetrics.registry;
+    if (parts.metrics) this.metricsServer = new MetricsServer(parts.metrics.meshMetrics.registry, parts.metrics.options, () => this.unready());
+
     this.container = parts.container;
     this.instanceId = parts.instanceId;
     this.zone = parts.zone;
+  }
+
+  /**
+   * The URL of the Prometheus text (`http://host:port/metrics`) while the metrics server listens
+   * (from `app.start()` to `app.stop()`), with the port picked when `metrics.port` is 0; `/healthz`
+   * and `/readyz` are on the same origin. Undefined when metrics are off or the app is not started.
+   */
+  get metricsUrl(): string | undefined {
+    return this.metricsServer?.url;
+  }
+
+  /** What `/readyz` answers with 503, or undefined when ready. */
+  private unready(): { status: string; reason: string } | undefined {
+    switch (this.state) {
+      case 'started':
+        return this.connected ? undefined : { status: 'disconnected', reason: 'The NATS connection is lost; the app is reconnecting.' };
+      case 'starting':
+        return { status: 'starting', reason: 'app.start() is connecting and subscribing.' };
+      case 'stopping':
+        return { status: 'stopping', reason: 'app.stop() is draining: no new messages are taken.' };
+      default:
+        return { status: this.state, reason: 'The app is not started.' };
+    }
   }
 
   /** The immutable definitions of the hosted services. */
@@ -97,6 +137,8 @@ export class App {
     this.state = 'starting';
     const { nats, logger, routes, client } = this.parts;
     try {
+      // First, so a port in use fails before anything connects, and /readyz says "starting" meanwhile.
+      await this.metricsServer?.start();
       if (isNatsConnection(nats)) {
         this.nc = nats;
       } else {
@@ -131,10 +173,12 @@ export class App {
         this.responder.start(nc);
       }
       await nc.flush();
+      this.setConnected(true, false);
       void this.watchConnection(nc);
     } catch (err) {
       this.state = 'created';
       await this.release();
+      await this.metricsServer?.stop();
       throw err;
     }
     this.state = 'started';
@@ -157,6 +201,7 @@ export class App {
       logger.warn({ inFlight: inFlight.size, drainTimeout }, 'handlers still running after the drain timeout; closing anyway');
     }
     await this.release();
+    await this.metricsServer?.stop();
     this.state = 'stopped';
     logger.info('natsmesh app stopped');
   }
@@ -185,14 +230,22 @@ export class App {
     this.durableRoutes = [];
     await Promise.all(durables.map((r) => r.stop()));
     this.nc = undefined;
+    this.setConnected(false, false);
     if (!nc || nc.isClosed()) return;
     if (this.ownsConnection) await nc.drain().catch(() => nc.close());
     else await nc.flush().catch(() => undefined);
   }
 
+  private setConnected(connected: boolean, reconnected: boolean): void {
+    this.connected = connected;
+    this.parts.metrics?.meshMetrics.setConnected(connected, reconnected);
+  }
+
   private async watchConnection(nc: NatsConnection): Promise<void> {
     const log = this.parts.logger;
     for await (const s of nc.status()) {
+      if (s.type === 'disconnect') this.setConnected(false, false);
+      else if (s.type === 'reconnect') this.setConnected(true, true);
       if (s.type === 'disconnect') log.warn({ server: s.data }, 'NATS connection lost; reconnecting');
       else if (s.type === 'reconnect') log.info({ server: s.data }, 'NATS connection back; subscriptions restored');
       else if (s.type === 'error') log.error({ err: s.data as unknown as Error }, 'NATS connection error');

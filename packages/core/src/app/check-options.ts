@@ -4,6 +4,7 @@ import { checkMillis, checkNumber, describeValue } from '../options/check-millis
 import { checkedBulkhead, checkedRateLimit } from '../scanner/resilience-check';
 import type { AppOptions } from './app-options';
 import { checkAppShapes } from './check-app-shapes';
+import { checkMetricsOptions, type CheckedMetricsOptions } from '../metrics/metrics-options';
 
 /** The numbers createApp runs with, checked and with defaults filled in. */
 export interface CheckedAppOptions {
@@ -12,6 +13,8 @@ export interface CheckedAppOptions {
   /** 0 when discovery is off. */
   readonly heartbeatInterval: number;
   readonly maxPayload: number | undefined;
+  /** Undefined when metrics are off. */
+  readonly metrics: CheckedMetricsOptions | undefined;
 }
 
 const WHERE = 'createApp';
@@ -41,5 +44,6 @@ export function checkAppOptions(options: AppOptions): CheckedAppOptions {
   const resilience = options.resilience;
   if (resilience?.rateLimit !== undefined) checkedRateLimit(resilience.rateLimit, `${WHERE} option resilience`);
   if (resilience?.bulkhead !== undefined) checkedBulkhead(resilience.bulkhead, `${WHERE} option resilience`);
-  return { timeout, drainTimeout, heartbeatInterval, maxPayload };
+  const metrics = checkMetricsOptions(options.metrics);
+  return { timeout, drainTimeout, heartbeatInterval, maxPayload, metrics };
 }

@@ -23,6 +23,7 @@ import type { AppOptions } from './app-options';
 import { loadServices } from './load-services';
 import { checkAppOptions } from './check-options';
 import { checkSrvNames } from '../discovery/srv-names';
+import { MeshMetrics } from '../metrics/mesh-metrics';
 
 /**
  * Builds an app: finds the services, checks their definitions, builds them through
@@ -35,7 +36,7 @@ import { checkSrvNames } from '../discovery/srv-names';
  * @throws MeshError `NOT_A_SERVICE`, `INVALID_SUBJECT`, `DUPLICATE_SUBJECT`, `UNRESOLVED_DEPENDENCY`, `INVALID_OPTIONS`.
  */
 export async function createApp(options: AppOptions = {}): Promise<App> {
-  const { timeout, drainTimeout, heartbeatInterval, maxPayload } = checkAppOptions(options);
+  const { timeout, drainTimeout, heartbeatInterval, maxPayload, metrics: metricsOptions } = checkAppOptions(options);
   const classes = new Set<Constructor>(options.services ?? []);
   if (options.scan !== undefined) for (const c of await loadServices(options.scan, options.cwd)) classes.add(c);
   if (classes.size === 0) {
@@ -79,6 +80,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (!v) validators.set(dto, (v = compileDtoValidator(dto, options.validation)));
     return v;
   };
+  // Built only when on: with metrics off no route gets a metrics layer (the direct path stays).
+  const metrics = metricsOptions === undefined ? undefined : new MeshMetrics(metricsOptions.defaultMetrics);
+  const eventMetrics = (service: string, s: SubscriptionDefinition) => (metrics === undefined ? [] : [metrics.forEvents(service, s.method)]);
   const names = new Map<EndpointDefinition | SubscriptionDefinition, readonly string[]>();
   const routes = definitions.flatMap((d) => {
     const target = instances.get(d)!;
@@ -99,6 +103,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
             bulkhead: e.bulkhead === false ? undefined : (e.bulkhead ?? resilience.bulkhead),
           },
           around(e, 'handle'),
+          metrics?.forEndpoint(d.name, e.name),
         );
         names.set(e, route.middleware);
         return route;
@@ -106,7 +111,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       ...d.subscriptions
         .filter((s) => s.durable === undefined)
         .map((s) => {
-          const route = new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload, around(s, 'event'));
+          const route = new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload, [...eventMetrics(d.name, s), ...around(s, 'event')]);
           names.set(s, route.middleware);
           return route;
         }),
@@ -119,7 +124,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return d.subscriptions
       .filter((s) => s.durable !== undefined)
       .map((s) => {
-        const route = new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload, around(s, 'event'));
+        const route = new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload, [...eventMetrics(d.name, s), ...around(s, 'event')]);
         names.set(s, route.middleware);
         return route;
       });
@@ -143,6 +148,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     logger,
     inFlight,
     drainTimeout,
+    metrics: metrics === undefined ? undefined : { meshMetrics: metrics, options: metricsOptions! },
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
     durables:
       durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain, endpoints: endpointSubjects },

@@ -37,7 +37,7 @@ export interface RouteGuards {
  * One endpoint compiled at boot: subject, queue, validator, the bound method and the `handle`
  * pipeline are fixed, so a message costs a decode, a Context and the handler call. Without
  * middleware (no user middleware, no rate limit, no bulkhead) the subscription callback calls
- * the handler directly; with some, it runs the pipeline composed here: deadline drop → rate
+ * the handler directly; with some, it runs the pipeline composed here: metrics (when on) → deadline drop → rate
  * limit → bulkhead → app, service and handler middleware → validation → handler.
  */
 export class EndpointRoute {
@@ -66,6 +66,7 @@ export class EndpointRoute {
     private readonly maxPayload?: number,
     guards?: RouteGuards,
     middleware: readonly Middleware[] = [],
+    metrics?: Middleware,
   ) {
     this.subject = definition.subject;
     this.queue = definition.queue;
@@ -75,7 +76,9 @@ export class EndpointRoute {
     const builtIns: Middleware[] = [];
     if (guards?.rateLimit !== undefined) builtIns.push(new RateLimit(guards.rateLimit, this.stats));
     if (guards?.bulkhead !== undefined) builtIns.push(new Bulkhead(guards.bulkhead, this.stats));
-    const all = [...builtIns, ...middleware];
+    // Metrics go outermost, before the deadline drop, so refusals and expired drops are counted.
+    const outer = metrics === undefined ? [] : [metrics];
+    const all = [...outer, ...builtIns, ...middleware];
     this.middleware = all.map(middlewareName);
     if (all.length === 0) {
       this.pipeline = undefined;
@@ -84,7 +87,7 @@ export class EndpointRoute {
       const handler = handlerStep(instance, definition.method, validate);
       // Middleware may take time (an auth lookup): the deadline is checked again before the handler.
       const inner: Step<MessageContext> = middleware.length === 0 ? handler : (ctx) => (ctx.deadline <= Date.now() ? expired() : handler(ctx));
-      this.pipeline = serverPipeline([new DeadlineDrop(), ...all], 'handle', inner);
+      this.pipeline = serverPipeline([...outer, new DeadlineDrop(), ...builtIns, ...middleware], 'handle', inner);
       this.onMessage = this.piped;
     }
   }
