@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { IsInt, Min } from 'class-validator';
-import { connect } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, Handle, MeshError, On, Service, type App, type MeshClient } from '@natsmesh/core';
+import { connect, createInbox, headers } from 'nats';
+import { createApp, createClient, DEADLINE_HEADER, Handle, MeshError, On, Service, TIMEOUT_HEADER, Use, type App, type MeshClient } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { until } from './until';
 
@@ -41,6 +41,23 @@ class MeteredService {
   onEvent(data: { fail?: boolean }) {
     events++;
     if (data.fail) throw new Error('event failed');
+  }
+
+  @On('met.guarded')
+  @Use({ canActivate: () => false })
+  guarded() {
+    events++;
+  }
+}
+
+/** Scrapes `app` until `check` holds on the text; gives up after 5 s naming `what`. */
+async function scrapeUntil(app: App, check: (text: string) => boolean, what: string): Promise<string> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const text = await app.metrics!.metrics();
+    if (check(text)) return text;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -113,6 +130,29 @@ describe('metrics', () => {
     expect(sample(text, 'natsmesh_events_total', { service: 'met.svc', handler: 'onEvent', outcome: 'failed' })).toBe(1);
   });
 
+  it('counts a request dropped for its deadline as EXPIRED, and a guard refusing an event as refused', async () => {
+    const nc = await connect({ servers: server.url });
+    try {
+      const h = headers();
+      h.set(TIMEOUT_HEADER, '1000');
+      h.set(DEADLINE_HEADER, String(Date.now() - 5));
+      nc.publish('met.svc.boom', new Uint8Array(), { headers: h, reply: createInbox() });
+      client.emit('met.guarded', {});
+      const text = await scrapeUntil(
+        app,
+        (t) =>
+          sample(t, 'natsmesh_requests_total', { service: 'met.svc', endpoint: 'boom', code: 'EXPIRED' }) === 1 &&
+          sample(t, 'natsmesh_events_total', { service: 'met.svc', handler: 'guarded', outcome: 'refused' }) === 1,
+        'the expired request and the refused event',
+      );
+      expect(sample(text, 'natsmesh_requests_total', { service: 'met.svc', endpoint: 'boom', code: 'UNAVAILABLE' })).toBe(1);
+      expect(sample(text, 'natsmesh_events_total', { service: 'met.svc', handler: 'guarded', outcome: 'handled' })).toBe(0);
+      expect(sample(text, 'natsmesh_nats_connected', {})).toBe(1);
+    } finally {
+      await nc.close();
+    }
+  });
+
   it('answers /healthz and /readyz', async () => {
     const base = app.metricsUrl!.replace(/\/metrics$/, '');
     const health = await fetch(`${base}/healthz`);
@@ -125,7 +165,7 @@ describe('metrics', () => {
 });
 
 describe('readiness', () => {
-  it('is 503 while the app drains and after NATS goes away', async () => {
+  it('is 503 while the app drains, and the server closes with the app', async () => {
     const server = await startNatsServer();
     const app = await createApp({ services: [MeteredService], nats: { servers: server.url }, logger: quietLogger(), metrics: { port: 0, defaultMetrics: false } });
     const client = await createClient({ nats: { servers: server.url }, timeout: 3000 });
@@ -228,10 +268,13 @@ describe('metrics off', () => {
     const script = `
       require('reflect-metadata');
       require(${JSON.stringify(join(__dirname, '../dist/index.js'))});
-      console.log(JSON.stringify(Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]prom-client[\\/]/.test(k))));`;
+      const loaded = () => Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]prom-client[\\/]/.test(k));
+      const atImport = loaded();
+      require('prom-client');
+      console.log(JSON.stringify({ atImport, control: loaded() }));`;
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, ['-e', script], { cwd: join(__dirname, '..') }, (err, out) => (err ? reject(err) : resolve(out))),
     );
-    expect(JSON.parse(stdout)).toBe(false);
+    expect(JSON.parse(stdout)).toEqual({ atImport: false, control: true });
   });
 });
