@@ -199,8 +199,7 @@ describe('readiness', () => {
 
   it('is 503 when NATS is gone', async () => {
     const server = await startNatsServer();
-    // The test owns the connection so it can close it: an app stopped while its own connection
-    // is reconnecting leaves that connection's timers behind (to look into, issue 12 notes).
+    // The test owns the connection, with a short reconnect wait, so that it notices the loss fast.
     const nc = await connect({ servers: server.url, reconnectTimeWait: 50 });
     const app = await createApp({ services: [MeteredService], nats: nc, logger: quietLogger(), metrics: { port: 0, defaultMetrics: false } });
     try {

@@ -2,7 +2,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { Registry } from 'prom-client';
 import type { DependencyContainer } from 'tsyringe';
 import type { MeshClient } from '../client/mesh-client';
-import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import { connectNats, drainAndClose, isNatsConnection, type NatsInput } from '../client/nats-connection';
 import { DiscoveryResponder } from '../discovery/discovery-responder';
 import { DIRECT_PREFIX } from '../discovery/discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
@@ -232,7 +232,7 @@ export class App {
     this.nc = undefined;
     this.setConnected(false, false);
     if (!nc || nc.isClosed()) return;
-    if (this.ownsConnection) await nc.drain().catch(() => nc.close());
+    if (this.ownsConnection) await drainAndClose(nc);
     else await nc.flush().catch(() => undefined);
   }
 

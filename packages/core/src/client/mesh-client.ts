@@ -9,6 +9,7 @@ import type { ClientResilienceOptions, RetryOptions } from '../resilience/resili
 import { CallPolicies, type EndpointPolicy } from './call-policies';
 import { wantsPolicy, withDeadline, type ClientPolicyOptions, type RequestOptions } from './request-options';
 import { encodePayload } from './encode-payload';
+import { drainAndClose } from './nats-connection';
 import { toMsgHdrs } from './headers-init';
 import { checkRegistryOptions } from '../discovery/check-registry-options';
 import { MeshRegistry, type InstanceState, type RegistryOptions } from '../discovery/mesh-registry';
@@ -486,7 +487,7 @@ export class MeshClient {
     const nc = this.nc;
     const owns = this.ownsConnection;
     this.detach();
-    if (nc && owns && !nc.isClosed()) await nc.drain();
+    if (nc && owns && !nc.isClosed()) await drainAndClose(nc);
   }
 
   /** Why a call cannot go out: never connected, or closed. */

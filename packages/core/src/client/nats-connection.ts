@@ -77,3 +77,13 @@ export async function connectNats(options: NatsConnectOptions = {}, name?: strin
     );
   }
 }
+
+/**
+ * Drains a connection this process opened, then closes it. While nats.js is reconnecting,
+ * `drain()` resolves without closing, and its reconnect loop (timers, forever with
+ * `maxReconnectAttempts: -1`) would keep the process alive after the app or client stopped.
+ */
+export async function drainAndClose(nc: NatsConnection): Promise<void> {
+  await nc.drain().catch(() => undefined);
+  if (!nc.isClosed()) await nc.close().catch(() => undefined);
+}
