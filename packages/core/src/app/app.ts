@@ -84,7 +84,6 @@ export class App {
     this.client = parts.client;
     this.metrics = parts.metrics?.meshMetrics.registry;
     if (parts.metrics) this.metricsServer = new MetricsServer(parts.metrics.meshMetrics.registry, parts.metrics.options, () => this.unready());
-
     this.container = parts.container;
     this.instanceId = parts.instanceId;
     this.zone = parts.zone;
@@ -244,11 +243,13 @@ export class App {
   private async watchConnection(nc: NatsConnection): Promise<void> {
     const log = this.parts.logger;
     for await (const s of nc.status()) {
-      if (s.type === 'disconnect') this.setConnected(false, false);
-      else if (s.type === 'reconnect') this.setConnected(true, true);
-      if (s.type === 'disconnect') log.warn({ server: s.data }, 'NATS connection lost; reconnecting');
-      else if (s.type === 'reconnect') log.info({ server: s.data }, 'NATS connection back; subscriptions restored');
-      else if (s.type === 'error') log.error({ err: s.data as unknown as Error }, 'NATS connection error');
+      if (s.type === 'disconnect') {
+        this.setConnected(false, false);
+        log.warn({ server: s.data }, 'NATS connection lost; reconnecting');
+      } else if (s.type === 'reconnect') {
+        this.setConnected(true, true);
+        log.info({ server: s.data }, 'NATS connection back; subscriptions restored');
+      } else if (s.type === 'error') log.error({ err: s.data as unknown as Error }, 'NATS connection error');
     }
   }
 }

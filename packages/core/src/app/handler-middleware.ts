@@ -51,7 +51,7 @@ export function handlerMiddleware(
 
 function noHook(mw: Middleware, where: string, kinds: readonly MessageKind[]): MeshError {
   const hooks = ['canActivate', 'before', 'after', 'error', ...kinds].join(', ');
-  const what = kinds.map((k) => (k === 'handle' ? 'a request' : 'an event')).join(' or ');
+  const what = kinds.length === 0 ? 'this service, which has no @Handle or @On handler' : kinds.map((k) => (k === 'handle' ? 'a request' : 'an event')).join(' or ');
   return new MeshError(
     'INVALID_OPTIONS',
     `${where}: ${middlewareName(mw)} has no hook that runs on ${what} (${hooks}), so it would never run: ` +
