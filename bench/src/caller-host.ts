@@ -10,6 +10,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   nest: () => import('./callers/nest.caller'),
   natsmesh: () => import('./callers/natsmesh.caller'),
   'natsmesh-mw': () => import('./callers/natsmesh-mw.caller'),
+  'moleculer-metrics': () => import('./callers/moleculer-metrics.caller'),
 };
 
 async function main(): Promise<void> {

@@ -16,8 +16,10 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'raw-no-traces', label: 'raw nats.js, `noAsyncTraces: true`', service: 'raw', caller: 'raw-no-traces', events: false },
   { id: 'mux', label: 'bare muxed nats.js caller (ceiling)', service: 'raw', caller: 'mux', events: false },
   { id: 'moleculer', label: 'Moleculer 0.15 (NATS transporter)', service: 'moleculer', caller: 'moleculer', events: true },
+  { id: 'moleculer-metrics', label: 'Moleculer 0.15, built-in metrics + Prometheus reporter', service: 'moleculer-metrics', caller: 'moleculer-metrics', events: true },
   { id: 'nest', label: 'NestJS 11 microservices (NATS)', service: 'nest', caller: 'nest', events: true },
   { id: 'natsmesh', label: 'natsmesh (`input: unknown`)', service: 'natsmesh', caller: 'natsmesh', events: true },
   { id: 'natsmesh-dto', label: 'natsmesh, DTO validation + defaults', service: 'natsmesh-dto', caller: 'natsmesh', events: true },
   { id: 'natsmesh-mw', label: 'natsmesh, 3 no-op middleware on the endpoint + 3 on the client', service: 'natsmesh-mw', caller: 'natsmesh-mw', events: true },
+  { id: 'natsmesh-metrics', label: 'natsmesh, Prometheus metrics on', service: 'natsmesh-metrics', caller: 'natsmesh', events: true },
 ];

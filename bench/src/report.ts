@@ -157,7 +157,7 @@ export function formatTable(reports: readonly ContenderReport[]): string {
   return markdown(head, rows);
 }
 
-/** The targets of issue 3, checked against this run's ratios. */
+/** The targets of issues 3, 11 and 12, checked against this run's ratios. */
 export function checkTargets(reports: readonly ContenderReport[], boot: BootReport | undefined): TargetCheck[] {
   const by = (id: string) => reports.find((r) => r.id === id);
   const raw = by('raw');
@@ -173,6 +173,7 @@ export function checkTargets(reports: readonly ContenderReport[], boot: BootRepo
     check('64 in flight: natsmesh ≥ 1.25× Moleculer', versus(nm, 'moleculer'), (v) => v >= 1.25, times),
     check('64 in flight: natsmesh with DTO validation ≥ 2.2× raw', dto?.ratio.inFlightRps, (v) => v >= 2.2, times),
     check('64 in flight: natsmesh with 3 + 3 no-op middleware ≥ 0.9× natsmesh', versus(by('natsmesh-mw'), 'natsmesh'), (v) => v >= 0.9, times),
+    check('64 in flight: natsmesh with metrics on ≥ 0.85× natsmesh (issue 12)', versus(by('natsmesh-metrics'), 'natsmesh'), (v) => v >= 0.85, times),
     check('sequential p50: natsmesh within 30 µs of raw', nm?.seqP50DeltaUs, (v) => v <= 30, (v) => `${v >= 0 ? '+' : ''}${v.toFixed(0)} µs`),
     check('events end to end: natsmesh ≥ 0.8× raw publish/subscribe', nm?.ratio.eventsPerSec, (v) => v >= 0.8, times),
     check(

@@ -9,6 +9,8 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   natsmesh: () => import('./services/natsmesh.service'),
   'natsmesh-dto': () => import('./services/natsmesh-dto.service'),
   'natsmesh-mw': () => import('./services/natsmesh-mw.service'),
+  'natsmesh-metrics': () => import('./services/natsmesh-metrics.service'),
+  'moleculer-metrics': () => import('./services/moleculer-metrics.service'),
 };
 
 async function main(): Promise<void> {

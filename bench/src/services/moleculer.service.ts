@@ -1,13 +1,14 @@
-import { ServiceBroker, type Context } from 'moleculer';
+import { ServiceBroker, type BrokerOptions, type Context } from 'moleculer';
 import { replyOf } from '../workload';
 import type { StartService } from './running-service';
 
-/** Moleculer 0.15 over its NATS transporter: action `bench.echo`, event `bench.evt`. */
-export const startService: StartService = async (url, onEvent) => {
+/** Starts the Moleculer bench service with `options` added to its broker options (metrics). */
+export async function startMoleculer(url: string, onEvent: () => void, options: Partial<BrokerOptions> = {}) {
   const broker = new ServiceBroker({
     nodeID: `bench-service-${process.pid}`,
     transporter: { type: 'NATS', options: { url } },
     logLevel: 'error',
+    ...options,
   });
   broker.createService({
     name: 'bench',
@@ -24,4 +25,7 @@ export const startService: StartService = async (url, onEvent) => {
   });
   await broker.start();
   return { stop: () => broker.stop() };
-};
+}
+
+/** Moleculer 0.15 over its NATS transporter: action `bench.echo`, event `bench.evt`. */
+export const startService: StartService = (url, onEvent) => startMoleculer(url, onEvent);

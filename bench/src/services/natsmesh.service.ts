@@ -1,4 +1,4 @@
-import { Handle, On, Service, createApp, createLogger } from '@natsmesh/core';
+import { Handle, On, Service, createApp, createLogger, type AppOptions } from '@natsmesh/core';
 import { EVENT_SUBJECT, replyOf } from '../workload';
 import type { StartService } from './running-service';
 
@@ -17,10 +17,13 @@ class BenchService {
   }
 }
 
-/** natsmesh without a DTO: the input is decoded JSON, passed on as is. */
-export const startService: StartService = async (url, onEvent) => {
+/** Starts the natsmesh bench service with `options` added to its app options (metrics, tracing). */
+export async function startNatsmesh(url: string, onEvent: () => void, options: Partial<AppOptions> = {}) {
   countEvent = onEvent;
-  const app = await createApp({ services: [BenchService], nats: { servers: url }, logger: createLogger({ level: 'silent' }) });
+  const app = await createApp({ services: [BenchService], nats: { servers: url }, logger: createLogger({ level: 'silent' }), ...options });
   await app.start();
   return { stop: () => app.stop() };
-};
+}
+
+/** natsmesh without a DTO: the input is decoded JSON, passed on as is. */
+export const startService: StartService = (url, onEvent) => startNatsmesh(url, onEvent);
