@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, gather, Handle, HEALTH_SUBJECT, Service, type App, type HealthReport } from '@natsmesh/core';
+import { createApp, createClient, gather, Handle, HEALTH_SUBJECT, On, Service, type App, type HealthReport } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { until } from './until';
 
@@ -23,6 +23,12 @@ class SpaService {
   book() {
     return 'booked';
   }
+}
+
+@Service('health.audit')
+class AuditService {
+  @On('health.audit.events', { durable: 'audit' })
+  audit() {}
 }
 
 /** Every health answer on `subject`, sorted by instance id. */
@@ -126,6 +132,36 @@ describe('health while the app stops', () => {
       release();
       await nc.close();
       await client.close();
+      await app.stop();
+      await server.stop();
+    }
+  });
+});
+
+describe('health while the app starts', () => {
+  it('answers starting while start() sets up JetStream, and nothing once start() failed', async () => {
+    // A server without JetStream, and the test answering JetStream's API in its place: it asks
+    // the app's health while the app waits for that answer, then says JetStream is off.
+    const server = await startNatsServer();
+    const nc = await connect({ servers: server.url });
+    const app = await createApp({ services: [AuditService], nats: { servers: server.url }, instance: 'audit-1', logger: quietLogger() });
+    try {
+      let seen: HealthReport[] | undefined;
+      nc.subscribe('$JS.API.INFO', {
+        max: 1,
+        callback: (_err, msg) => {
+          void ask(nc, `${HEALTH_SUBJECT}.audit-1`).then((replies) => {
+            seen = replies;
+            msg.respond(JSON.stringify({ type: 'io.nats.jetstream.api.v1.account_info_response', error: { code: 503, err_code: 10039, description: 'jetstream not enabled for account' } }));
+          });
+        },
+      });
+      await nc.flush();
+      await expect(app.start()).rejects.toMatchObject({ code: 'JETSTREAM_UNAVAILABLE' });
+      expect(seen).toEqual([expect.objectContaining({ id: 'audit-1', status: 'starting', reason: expect.any(String), inFlight: 0 })]);
+      expect(await ask(nc, `${HEALTH_SUBJECT}.audit-1`)).toEqual([]);
+    } finally {
+      await nc.close();
       await app.stop();
       await server.stop();
     }
