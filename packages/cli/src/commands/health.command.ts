@@ -51,6 +51,14 @@ export const healthCommand: Command = {
 function renderHealth(reports: readonly HealthReport[]): string {
   return renderTable(
     ['instance', 'services', 'status', 'reason', 'uptime', 'in flight'],
-    reports.map((r) => [r.id, r.services.map((s) => s.name).join(', ') || '-', r.status, r.reason ?? '-', formatUptime(r.uptime), String(r.inFlight ?? '-')]),
+    reports.map((r) => [
+      r.id,
+      r.services.map((s) => s.name).join(', ') || '-',
+      r.status,
+      // What other processes sent: only strings and numbers reach the table.
+      typeof r.reason === 'string' ? r.reason : '-',
+      formatUptime(r.uptime),
+      typeof r.inFlight === 'number' ? String(r.inFlight) : '-',
+    ]),
   );
 }
