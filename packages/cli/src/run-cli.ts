@@ -5,6 +5,7 @@ import type { Command } from './command';
 import { callCommand } from './commands/call.command';
 import { docsCommand } from './commands/docs.command';
 import { emitCommand } from './commands/emit.command';
+import { healthCommand } from './commands/health.command';
 import { infoCommand } from './commands/info.command';
 import { lsCommand } from './commands/ls.command';
 import { statsCommand } from './commands/stats.command';
@@ -12,7 +13,7 @@ import { processIo, type CliIo } from './output/cli-io';
 import { failureOf, printFailure, printResult } from './output/cli-output';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, callCommand, emitCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, healthCommand, callCommand, emitCommand, docsCommand];
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   server: { type: 'string', short: 's' },

@@ -60,7 +60,10 @@ export {
   DISCOVER_SUBJECT,
   INSTANCE_PREFIX,
   DIRECT_PREFIX,
+  HEALTH_SUBJECT,
 } from './discovery/discovery-subjects';
+export type { HealthReport } from './health/health-report';
+export type { HealthStatus } from './health/readiness';
 
 export { Context } from './runtime/context';
 export { MessageContext } from './middleware/message-context';

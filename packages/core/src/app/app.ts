@@ -21,6 +21,9 @@ import type { MeshMetrics } from '../metrics/mesh-metrics';
 import type { CheckedMetricsOptions } from '../metrics/metrics-options';
 import { MetricsServer } from '../metrics/metrics-server';
 import { describeService, type MiddlewareNamesOf, type ServiceDescription } from './describe';
+import type { HealthReport } from '../health/health-report';
+import { HealthResponder } from '../health/health-responder';
+import { notReady, type AppState } from '../health/readiness';
 
 /** What createApp hands the App: everything decided at boot. */
 export interface AppParts {
@@ -53,7 +56,7 @@ export interface AppParts {
   readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
 }
 
-type State = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
+type State = AppState;
 
 /** A set of services wired to NATS. Made by {@link createApp}. */
 export class App {
@@ -72,6 +75,8 @@ export class App {
   private durableRoutes: DurableRoute[] = [];
   private responder: DiscoveryResponder | undefined;
   private connected = false;
+  private startedAt: number | undefined;
+  private healthResponder: HealthResponder | undefined;
   private readonly metricsServer: MetricsServer | undefined;
   /**
    * The app's prom-client `Registry` (its own, not prom-client's global one) when
@@ -100,16 +105,26 @@ export class App {
 
   /** What `/readyz` answers with 503, or undefined when ready. */
   private unready(): { status: string; reason: string } | undefined {
-    switch (this.state) {
-      case 'started':
-        return this.connected ? undefined : { status: 'disconnected', reason: 'The NATS connection is lost; the app is reconnecting.' };
-      case 'starting':
-        return { status: 'starting', reason: 'app.start() is connecting and subscribing.' };
-      case 'stopping':
-        return { status: 'stopping', reason: 'app.stop() is draining: no new messages are taken.' };
-      default:
-        return { status: this.state, reason: 'The app is not started.' };
-    }
+    return notReady(this.state, this.connected);
+  }
+
+  /**
+   * The app's health now, as it answers on `$NATSMESH.HEALTH` and `$NATSMESH.HEALTH.<id>`:
+   * status `ready` or why not (the rule of `/readyz`), uptime in ms, handlers in flight, services.
+   */
+  health(): HealthReport {
+    const not = notReady(this.state, this.connected);
+    const report: HealthReport = {
+      id: this.instanceId,
+      status: not?.status ?? 'ready',
+      uptime: this.startedAt === undefined ? 0 : Date.now() - this.startedAt,
+      inFlight: this.parts.inFlight.size,
+      services: this.parts.definitions.map((d) => ({ name: d.name, version: d.version })),
+      host: HOST_NAME,
+    };
+    if (not) report.reason = not.reason;
+    if (this.zone !== undefined) report.zone = this.zone;
+    return report;
   }
 
   /** The immutable definitions of the hosted services. */
@@ -134,6 +149,7 @@ export class App {
   async start(): Promise<void> {
     if (this.state !== 'created') throw new MeshError('INVALID_OPTIONS', `app.start() was called while the app is ${this.state}: start an app once.`);
     this.state = 'starting';
+    this.startedAt = Date.now();
     const { nats, logger, routes, client } = this.parts;
     try {
       // First, so a port in use fails before anything connects, and /readyz says "starting" meanwhile.
@@ -146,6 +162,11 @@ export class App {
       }
       const nc = this.nc;
       client.attach(nc, false);
+      if (this.parts.discovery) {
+        // First, so that askers see "starting" meanwhile; it stays until release(), so they see "stopping" too.
+        this.healthResponder = new HealthResponder(this.instanceId, () => this.health(), logger);
+        this.healthResponder.start(nc);
+      }
       for (const route of routes) {
         this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
       }
@@ -222,6 +243,8 @@ export class App {
   private async release(): Promise<void> {
     this.responder?.stop(undefined);
     this.responder = undefined;
+    this.healthResponder?.stop();
+    this.healthResponder = undefined;
     const nc = this.nc;
     this.parts.client.detach();
     this.subs = [];

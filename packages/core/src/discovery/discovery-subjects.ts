@@ -10,6 +10,11 @@ export const HEARTBEAT_SUBJECT = '$NATSMESH.HB';
 export const DISCOVER_SUBJECT = '$NATSMESH.DISCOVER';
 /** `$NATSMESH.INSTANCE.<id>`: one app replies with its {@link InstanceInfo}. */
 export const INSTANCE_PREFIX = '$NATSMESH.INSTANCE';
+/**
+ * Scatter-gather health: every app replies with its {@link HealthReport}; `$NATSMESH.HEALTH.<id>`
+ * asks one app. Answered from connect until the connection drains, so `stopping` is seen too.
+ */
+export const HEALTH_SUBJECT = '$NATSMESH.HEALTH';
 
 /** `$NATSMESH.I.<id>.<subject>`: the endpoint `<subject>` of one instance only, for client-side load balancing. */
 export const DIRECT_PREFIX = '$NATSMESH.I';

@@ -84,6 +84,10 @@ describe('planDurables', () => {
     for (const [subs, options] of bad) expect(() => planDurables(subs, options, endpoints)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     expect(() => planDurables([sub('$NATSMESH.DLQ.>', 'replay')], {}, endpoints)).not.toThrow();
   });
+
+  it.each(['$NATSMESH.HEALTH', '$NATSMESH.HEALTH.*', '$NATSMESH.HEALTH.app-1'])('refuses to store the health subject %s: JetStream would answer health requests', (pattern) => {
+    expect(() => planDurables([sub(pattern, 'a')], {}, [])).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('natsmesh health') }));
+  });
 });
 
 describe('streamConfigOf', () => {

@@ -1,5 +1,5 @@
 import { MeshError } from '../errors/mesh-error';
-import { DIRECT_PREFIX, DISCOVER_SUBJECT, INSTANCE_PREFIX, SRV_PREFIX } from '../discovery/discovery-subjects';
+import { DIRECT_PREFIX, DISCOVER_SUBJECT, HEALTH_SUBJECT, INSTANCE_PREFIX, SRV_PREFIX } from '../discovery/discovery-subjects';
 import { subjectCovers, subjectsOverlap } from '../scanner/subject-match';
 
 /** A subject that something answers with a reply, and who answers it (for messages). */
@@ -15,6 +15,8 @@ const RESERVED: readonly RequestSubject[] = [
   { subject: DISCOVER_SUBJECT, where: 'natsmesh discovery' },
   { subject: `${INSTANCE_PREFIX}.>`, where: 'natsmesh instance discovery' },
   { subject: `${DIRECT_PREFIX}.>`, where: 'the per-instance endpoints of natsmesh' },
+  { subject: HEALTH_SUBJECT, where: 'natsmesh health' },
+  { subject: `${HEALTH_SUBJECT}.>`, where: 'natsmesh health of one instance' },
 ];
 
 /**
