@@ -127,7 +127,7 @@ function burnAlert(who: Who, errorRate: number, window: string, days: number, se
     .join('\nor\n');
   const name = `${who.service} ${who.endpoint}`;
   const objective = `${round((1 - errorRate) * 100)}% of requests succeed over ${window}`;
-  const spans = conditions.map((c) => `${burnFactor(c, days)}× the allowed rate over ${c.long} and ${c.short} (the whole budget gone in ${lasts(days, burnFactor(c, days))})`);
+  const spans = conditions.map((c) => `${burnFactor(c, days)}× the allowed rate over ${c.long} and ${c.short} (at that rate the budget lasts ${lasts(days, burnFactor(c, days))})`);
   return {
     alert: ALERT_NAMES.burn,
     expr,
