@@ -102,8 +102,9 @@ describe('SLOs in the docs', () => {
   });
 
   it('puts the SLO in AsyncAPI as x-natsmesh-slo, only where there is one', () => {
-    const ops = Object.values(toAsyncApi([withSlo]).operations) as Record<string, unknown>[];
-    const slos = ops.map((o) => o['x-natsmesh-slo']).filter((x) => x !== undefined);
+    const slos = Object.values(toAsyncApi([withSlo]).operations)
+      .map((o) => o['x-natsmesh-slo'])
+      .filter((x) => x !== undefined);
     expect(slos).toEqual([{ p99: 50 }, { errorRate: 0.001, p99: 250, window: '4w', clientCodes: ['<b>DECLINED</b>'] }]);
   });
 });
