@@ -178,6 +178,25 @@ describe('natsmesh alerts: Prometheus rules from @Handle({ slo })', () => {
     expect(JSON.parse((await natsmesh('alerts', '--module', none, '--json')).err)).toEqual({ error: { code: 'NO_SLO', message: expect.any(String) } });
   });
 
+  it('warns when the page can never fire or the p99 falls between buckets, and when two versions disagree', () => {
+    @Service('shop.loose', { version: '1.0.0' })
+    class Loose {
+      @Handle('x', { slo: { errorRate: 0.1, p99: 300 } }) x() {}
+    }
+    @Service('shop.loose', { version: '2.0.0' })
+    class Loose2 {
+      @Handle('x', { slo: { errorRate: 0.01 } }) x() {}
+    }
+    expect(sloRules(described(Loose)).warnings).toEqual([
+      'shop.loose x: errorRate 0.1 × 14.4 is 100 % or more, so the 1h page can never fire: use a smaller errorRate.',
+      expect.stringMatching(/^shop\.loose x: p99 300 ms is not a bucket bound .* interpolated between buckets \(bounds in ms: 0\.5, 1, 2\.5, .*, 10000\)\.$/),
+    ]);
+    const both = sloRules(described(Loose, Loose2));
+    expect(both.warnings).toContain("shop.loose x declares different SLOs in versions 1.0.0 and 2.0.0 (the metrics do not tell versions apart): used 2.0.0's.");
+    expect(both.rules.groups[0]!.rules.filter((r) => 'alert' in r)).toHaveLength(2);
+    expect(sloRules(described(OrdersService)).warnings).toEqual([]);
+  });
+
   it('refuses a bad --window and a missing source as usage mistakes', async () => {
     expect(await natsmesh('alerts', '--scan', 'x.js', '--window', '2d')).toMatchObject({ code: 2, err: expect.stringMatching(/--window "2d" is not a window: use whole days or weeks, 3 days or more/) });
     expect(await natsmesh('alerts')).toMatchObject({ code: 2, err: expect.stringMatching(/alerts needs a source: --scan/) });

@@ -5,6 +5,7 @@ import { DocsError } from '@natsmesh/docs';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { failureOf, printFailure, printResult } from '../output/cli-output';
+import { terminalSafe } from '../output/terminal-safe';
 import { readServiceSource, SOURCE_OPTIONS, SOURCE_USAGE } from '../service-source';
 import { rulesYaml } from '../alerts/rules-yaml';
 import { sloRules } from '../alerts/slo-rules';
@@ -47,7 +48,8 @@ export const alertsCommand: Command = {
         printFailure(io, json, { code: 'NO_SLO', message: NO_SLO }, NO_SLO);
         return EXIT.FAILED;
       }
-      for (const w of made.warnings) if (!json) io.err(`warning: ${w}`);
+      // Names in warnings may come from remote services (--live).
+      for (const w of made.warnings) if (!json) io.err(terminalSafe(`warning: ${w}`));
       const yaml = rulesYaml(made.rules);
       const out = values.out as string | undefined;
       if (out === undefined) {
