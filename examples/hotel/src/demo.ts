@@ -5,6 +5,7 @@ import type { Booking } from './booking/booking.repository';
 import { heading, line, outcome, short, subscriberEvents, table } from './demo/demo-output';
 import { findOrStartNats, type NatsEndpoint } from './demo/nats-endpoint';
 import { createHotelApp } from './hotel-app';
+import { metricsPortFromEnv } from './metrics-port';
 import { STAFF_BADGES, STAFF_HEADER } from './staff/staff-directory';
 import { ReceivedEvents, type Subscriber } from './subscribers/received-events';
 
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     app = await createHotelApp({
       nats: { servers: nats.url },
       logger: createLogger({ level: 'warn', sink: (l) => appLog.push(l) }),
+      // A free port unless METRICS_PORT says otherwise: the demo must not clash with a running hotel.
+      metrics: { port: metricsPortFromEnv(0), host: '127.0.0.1' },
     });
     await app.start();
     desk = await createClient({ nats: { servers: nats.url } });
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
       ['NATS', nats.url],
       ['', nats.origin],
       ['services', app.describe().map((s) => `${s.name}@${s.version}`).join('  ')],
+      ['metrics', app.metricsUrl ?? '-'],
       ...middlewareRows(app),
     ]);
 
@@ -49,6 +53,9 @@ async function main(): Promise<void> {
     for (const sub of ['logging', 'compliance', 'persistence'] satisfies Subscriber[]) {
       subscriberEvents(sub, described.find((d) => d.name === `hotel.${sub}`), received.of(sub));
     }
+
+    heading('Requests counted (natsmesh_requests_total, as Prometheus would scrape them)');
+    for (const row of await requestCounts(app)) line(`  ${row}`);
 
     heading('App log (warn and above; the logging service writes error and warn events there)');
     for (const l of appLog) {
@@ -104,6 +111,17 @@ async function bookRooms(desk: MeshClient): Promise<void> {
   const missing = { id: 'bk-000000' };
   await attempt('hotel.booking.get', missing, () => booking.get(missing), done);
   await attempt('hotel.booking.list', undefined, () => booking.list(), (all) => `${all.length} booking(s): ${all.map((b) => `${b.id} ${b.guest} ${b.status}`).join(', ')}`);
+}
+
+/** The non-zero `natsmesh_requests_total` series: service, endpoint, code and count. */
+async function requestCounts(app: App): Promise<string[]> {
+  const metric = app.metrics?.getSingleMetric('natsmesh_requests_total');
+  if (!metric) return [];
+  const { values } = await metric.get();
+  return values
+    .filter((v) => v.value > 0)
+    .map((v) => `${String(v.labels.service).padEnd(15)} ${String(v.labels.endpoint).padEnd(8)} ${String(v.labels.code).padEnd(18)} ${v.value}`)
+    .sort();
 }
 
 /** One `middleware` row per endpoint that has any, as `app.describe()` lists them (outermost first). */

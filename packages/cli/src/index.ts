@@ -3,3 +3,8 @@ export type { Command, CommandContext } from './command';
 export type { CliIo } from './output/cli-io';
 export { renderTable } from './output/table';
 export { EXIT, UsageError } from './cli-error';
+export { sloRules, errorRatioRecord, P99_RECORD, ALERT_NAMES, LATENCY_FOR } from './alerts/slo-rules';
+export type { SloRules, SloRulesOptions, PrometheusRules, RecordingRule, AlertingRule } from './alerts/slo-rules';
+export { rulesYaml } from './alerts/rules-yaml';
+export { BURN_CONDITIONS, RATIO_WINDOWS, burnFactor } from './alerts/burn-rates';
+export type { BurnCondition } from './alerts/burn-rates';

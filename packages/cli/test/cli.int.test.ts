@@ -119,6 +119,15 @@ describe('natsmesh CLI against the hotel app', () => {
     }
   });
 
+  it('alerts --live writes the same rules as alerts --scan, from the SLOs the running services publish', async () => {
+    const stat = await natsmesh('alerts', '--scan', 'examples/hotel/dist/**/*.service.js');
+    expect(stat.code).toBe(0);
+    expect(stat.out).toMatch(/natsmesh:slo_errors_per_request:ratio_rate1h\{service="hotel.booking", endpoint="save"\} > \(14.4 \* 0.001\)/);
+    const live = await natsmesh('alerts', '--live', ...s);
+    expect(live).toMatchObject({ code: 0, err: '' });
+    expect(live.out).toBe(stat.out);
+  });
+
   it('--json prints JSON on stdout for every command, and every error as JSON on stderr', async () => {
     const json = async (...argv: string[]) => {
       const r = await natsmesh(...argv, '--json');

@@ -94,3 +94,5 @@ export { Describe } from './schema/describe.decorator';
 export type { DescribeOptions } from './schema/describe.decorator';
 export type { MetricsOptions } from './metrics/metrics-options';
 export { DURATION_BUCKETS } from './metrics/mesh-metrics';
+export type { SloOptions } from './metrics/slo-options';
+export { SLO_GOOD_CODES, checkedSlo, windowDays } from './metrics/slo-options';

@@ -1,4 +1,5 @@
 import type { Constructor } from '../metadata/options';
+import type { SloOptions } from '../metrics/slo-options';
 import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 import type { JsonSchema } from '../schema/json-schema';
 import { toJsonSchema } from '../schema/to-json-schema';
@@ -33,6 +34,8 @@ export interface ServiceDescription {
     bulkhead?: BulkheadOptions | false;
     /** Names of the middleware around the handler, outermost first; absent when none. */
     middleware?: string[];
+    /** The service level objective; absent when none. */
+    slo?: SloOptions;
   }[];
   subscriptions: {
     pattern: string;
@@ -84,6 +87,7 @@ export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNa
         rateLimit: e.rateLimit === undefined || e.rateLimit === false ? e.rateLimit : { ...e.rateLimit },
         bulkhead: e.bulkhead === undefined || e.bulkhead === false ? e.bulkhead : { ...e.bulkhead },
         middleware: namesOrNone(middlewareOf(s, e)),
+        slo: e.slo === undefined ? undefined : { ...e.slo, ...(e.slo.clientCodes ? { clientCodes: [...e.slo.clientCodes] } : {}) },
       }),
     ),
     subscriptions: s.subscriptions.map((e) =>

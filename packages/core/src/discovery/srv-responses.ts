@@ -36,7 +36,8 @@ export function pingResponse(s: SrvService, who: SrvIdentity): object {
 
 /**
  * The ADR-32 INFO response; endpoint metadata carries the JSON Schemas of input and output and
- * `natsmesh.middleware`, the names of the middleware around the handler as a JSON array (outermost first).
+ * `natsmesh.middleware`, the names of the middleware around the handler as a JSON array (outermost first),
+ * and `natsmesh.slo`, the endpoint's service level objective as a JSON object.
  */
 export function infoResponse(s: SrvService, who: SrvIdentity): object {
   const d = s.description;
@@ -51,6 +52,7 @@ export function infoResponse(s: SrvService, who: SrvIdentity): object {
       if (e.outputSchema !== undefined) metadata.output_schema = JSON.stringify(e.outputSchema);
       if (e.description !== undefined) metadata.description = e.description;
       if (e.middleware !== undefined) metadata['natsmesh.middleware'] = JSON.stringify(e.middleware);
+      if (e.slo !== undefined) metadata['natsmesh.slo'] = JSON.stringify(e.slo);
       return { name: toSrvName(e.name), subject: e.subject, queue_group: e.queue, metadata };
     }),
   };

@@ -1,4 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
+import type { SloOptions } from '../metrics/slo-options';
 import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 
 /** A class that can be constructed; DTOs and services. */
@@ -40,6 +41,8 @@ export interface HandleOptions {
   readonly rateLimit?: RateLimitOptions | false;
   /** Bound on concurrent runs per instance, with a bounded queue; overflow gets `UNAVAILABLE` at once. `false`: none. */
   readonly bulkhead?: BulkheadOptions | false;
+  /** Service level objective (`p99` in ms, `errorRate` a fraction); `natsmesh alerts` writes Prometheus rules from it. */
+  readonly slo?: SloOptions;
 }
 
 /** Options of {@link On}. */

@@ -1,4 +1,5 @@
 import type { Constructor, OnOptions, Token } from '../metadata/options';
+import type { SloOptions } from '../metrics/slo-options';
 import type { MiddlewareRef } from '../middleware/middleware';
 import type { BulkheadOptions, RateLimitOptions, RetryOptions } from '../resilience/resilience-options';
 
@@ -20,6 +21,8 @@ export interface EndpointDefinition {
   readonly retry: RetryOptions | false | undefined;
   readonly rateLimit: RateLimitOptions | false | undefined;
   readonly bulkhead: BulkheadOptions | false | undefined;
+  /** The endpoint's service level objective, checked. */
+  readonly slo: SloOptions | undefined;
   /** `@Use` on the method (inner to the service's), in the order given. */
   readonly middleware: readonly MiddlewareRef[];
 }

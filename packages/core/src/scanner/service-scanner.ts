@@ -12,6 +12,7 @@ import type {
 import { checkOptionalMillis } from '../options/check-millis';
 import { assertSubject } from './subject';
 import { assertUnreserved } from './reserved-subject';
+import { checkedSlo } from '../metrics/slo-options';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 import { checkDescription, checkServiceOptions } from './service-options-check';
 import { inputClassOf } from './input-type';
@@ -84,6 +85,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
     retry: h.options.retry === undefined || h.options.retry === false ? h.options.retry : checkedRetry(h.options.retry, where),
     rateLimit: h.options.rateLimit === undefined || h.options.rateLimit === false ? h.options.rateLimit : checkedRateLimit(h.options.rateLimit, where),
     bulkhead: h.options.bulkhead === undefined || h.options.bulkhead === false ? h.options.bulkhead : checkedBulkhead(h.options.bulkhead, where),
+    slo: h.options.slo === undefined ? undefined : checkedSlo(h.options.slo, where),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ERROR_CODE_HEADER, ERROR_HEADER, TIMEOUT_HEADER, type JsonSchema, type ServiceDescription } from '@natsmesh/core';
+import { ERROR_CODE_HEADER, ERROR_HEADER, TIMEOUT_HEADER, type JsonSchema, type ServiceDescription, type SloOptions } from '@natsmesh/core';
 import { compare, normalizeDescriptions } from '../model/normalize-descriptions';
 import { subjectMatches } from '../model/subject-match';
 import { addressOf, KeyRegistry, keyOf } from './asyncapi-ids';
@@ -55,6 +55,8 @@ interface Operation {
   bindings?: { nats: { queue: string; bindingVersion: '0.1.0' } };
   /** Names of the middleware around the handler, outermost first (a specification extension). */
   'x-natsmesh-middleware'?: string[];
+  /** The endpoint's service level objective (a specification extension). */
+  'x-natsmesh-slo'?: SloOptions;
 }
 
 const NATS_BINDING_VERSION = '0.1.0';
@@ -138,6 +140,7 @@ export function toAsyncApi(descriptions: readonly ServiceDescription[], options:
         },
         bindings: { nats: { queue: e.queue, bindingVersion: NATS_BINDING_VERSION } },
         ...middlewareOf(e),
+        ...(e.slo ? { 'x-natsmesh-slo': { ...e.slo, ...(e.slo.clientCodes ? { clientCodes: [...e.slo.clientCodes] } : {}) } } : {}),
       });
     }
     for (const sub of s.subscriptions) {

@@ -77,7 +77,7 @@ pre.json { margin: 0; padding: 10px 12px; background: #0f172a; color: #e2e8f0; b
 details { margin-top: 8px; }
 details summary { cursor: pointer; color: var(--accent); font-size: 12.5px; }
 details pre.json { margin-top: 6px; }
-.links, .middleware { font-size: 12.5px; color: var(--muted); }
+.links, .middleware, .slo { font-size: 12.5px; color: var(--muted); }
 .none { color: var(--muted); font-style: italic; }
 #no-results { text-align: center; color: var(--muted); padding: 40px; }
 footer { text-align: center; color: var(--muted); font-size: 12px; padding: 8px 0 32px; }

@@ -9,6 +9,7 @@ import { HTML_SCRIPT } from './html-script';
 import { HTML_STYLES } from './html-styles';
 import { subjectGraphSvg } from './subject-graph';
 import { countOf } from '../model/count-of';
+import { sloSummary } from '../model/slo-summary';
 
 /** Options of {@link toHtml}. */
 export interface HtmlOptions {
@@ -135,6 +136,7 @@ function serviceSection(s: ServiceDescription, page: string, color: string, flow
         `<article class="op" data-subject="${h(e.subject)}"><header><span class="badge req">REQ</span><code class="subject">${h(e.subject)}</code><span class="meta">${meta}</span></header>`,
         e.description ? `<p>${h(e.description)}</p>` : '',
         middlewareLine(e.middleware),
+        e.slo ? `<p class="slo">SLO: ${sloSummary(e.slo, (c) => `<code>${h(c)}</code>`)}</p>` : '',
         schemaBlock('Input', e.input, e.inputSchema, 'any JSON; not validated'),
         e.outputSchema ? schemaBlock('Output', e.output, e.outputSchema, '') : `<p class="links">Replies with JSON${e.output ? ` (<code>${h(e.output)}</code>)` : ''}.</p>`,
         '</article>',

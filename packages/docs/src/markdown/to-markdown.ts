@@ -4,6 +4,7 @@ import { compare, normalizeDescriptions } from '../model/normalize-descriptions'
 import { pageNames } from '../model/page-names';
 import { cell, codeSpan, schemaMarkdown } from './markdown-schema';
 import { countOf } from '../model/count-of';
+import { sloSummary } from '../model/slo-summary';
 
 /** Options of {@link toMarkdown}. */
 export interface MarkdownOptions {
@@ -70,6 +71,7 @@ function servicePage(s: ServiceDescription, flow: EventFlow): string {
       out.push(`- Subject: \`${e.subject}\``, `- Queue group: \`${e.queue}\``);
       if (e.timeout !== undefined) out.push(`- Timeout: ${e.timeout} ms`);
       if (e.middleware) out.push(middlewareLine(e.middleware));
+      if (e.slo) out.push(`- SLO: ${sloSummary(e.slo, codeSpan)}`);
       out.push(`- Input: ${e.input ? `\`${e.input}\`` : 'any JSON'}`, `- Output: ${e.output ? `\`${e.output}\`` : 'JSON'}`, '');
       if (e.inputSchema) out.push(...schemaMarkdown('Input', e.input ?? 'input', e.inputSchema));
       if (e.outputSchema) out.push(...schemaMarkdown('Output', e.output ?? 'output', e.outputSchema));

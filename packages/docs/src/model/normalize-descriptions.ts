@@ -1,4 +1,4 @@
-import { orderJsonSchema, type JsonSchema, type ServiceDescription } from '@natsmesh/core';
+import { checkedSlo, orderJsonSchema, type JsonSchema, type ServiceDescription, type SloOptions } from '@natsmesh/core';
 import { DocsError } from '../errors';
 
 type Endpoint = ServiceDescription['endpoints'][number];
@@ -65,6 +65,7 @@ function endpoint(e: Endpoint): Endpoint {
     inputSchema: schema(e.inputSchema),
     outputSchema: schema(e.outputSchema),
     middleware: middlewareNames(e.middleware),
+    slo: sloOf(e.slo),
   });
 }
 
@@ -87,6 +88,16 @@ function middlewareNames(names: unknown): string[] | undefined {
   if (!Array.isArray(names)) return undefined;
   const clean = names.filter((n): n is string => typeof n === 'string');
   return clean.length === 0 ? undefined : clean;
+}
+
+// An SLO received over NATS is checked as the scanner checks one in code; a broken one is left out.
+function sloOf(slo: unknown): SloOptions | undefined {
+  if (slo === undefined || slo === null) return undefined;
+  try {
+    return checkedSlo(slo, 'slo');
+  } catch {
+    return undefined;
+  }
 }
 
 function schema(s: JsonSchema | undefined): JsonSchema | undefined {
