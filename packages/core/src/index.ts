@@ -91,3 +91,4 @@ export { Describe } from './schema/describe.decorator';
 export type { DescribeOptions } from './schema/describe.decorator';
 export type { MetricsOptions } from './metrics/metrics-options';
 export { DURATION_BUCKETS } from './metrics/mesh-metrics';
+export { CIRCUIT_STATE_VALUES, CLIENT_SUBJECT_LIMIT, OTHER_SUBJECT } from './metrics/client-metrics';
