@@ -111,7 +111,8 @@ describe('client metrics of the app client', () => {
 
     expect(sample(text, 'natsmesh_client_circuit_state', { subject: 'cm.svc.sick' })).toBe(2);
     expect(sample(text, 'natsmesh_client_circuit_state', { subject: 'cm.svc.price' })).toBe(0);
-    // Its breaker guards the instance-addressed subject; the gauge names the subject called.
+    // The balanced call's breaker guards the instance-addressed subject; the gauge names the subject called.
+    expect(client.circuit(`$NATSMESH.I.${app.instanceId}.cm.svc.ok`)).toBe('closed');
     expect(sample(text, 'natsmesh_client_circuit_state', { subject: 'cm.svc.ok' })).toBe(0);
     expect(sample(text, 'natsmesh_client_circuit_transitions_total', { subject: 'cm.svc.sick', state: 'open' })).toBe(1);
     expect(labelValues(text, 'natsmesh_client_circuit_transitions_total', 'subject')).toEqual(['cm.svc.sick']);
