@@ -96,3 +96,4 @@ export type { MetricsOptions } from './metrics/metrics-options';
 export { DURATION_BUCKETS } from './metrics/mesh-metrics';
 export type { SloOptions } from './metrics/slo-options';
 export { SLO_GOOD_CODES, checkedSlo, windowDays } from './metrics/slo-options';
+export { CIRCUIT_STATE_VALUES, CLIENT_SUBJECT_LIMIT, OTHER_SUBJECT } from './metrics/client-metrics';

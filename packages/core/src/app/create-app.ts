@@ -60,7 +60,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   }
   const logger = bindNew(resolveLogger(options.logger, 'createApp'), { instanceId });
   const resilience = options.resilience ?? {};
-  const client = new MeshClient(timeout, { resilience, strategy: options.strategy, zone: instance.zone });
+  // Built only when on: with metrics off no route gets a metrics layer (the direct path stays), and app.client none.
+  const metrics = metricsOptions === undefined ? undefined : new MeshMetrics(metricsOptions.defaultMetrics);
+  const clientMetrics = metrics?.forClient((message) => logSafely(() => logger.warn(message)));
+  const client = new MeshClient(timeout, { resilience, strategy: options.strategy, zone: instance.zone }, clientMetrics);
   // The app's own client follows what its hosted endpoints declare about retries.
   client.learn(definitions.flatMap((d) => d.endpoints));
   const { container, instances } = buildServices(options.container ?? rootContainer, options.providers ?? [], definitions, [[MeshClient, client]]);
@@ -80,8 +83,6 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (!v) validators.set(dto, (v = compileDtoValidator(dto, options.validation)));
     return v;
   };
-  // Built only when on: with metrics off no route gets a metrics layer (the direct path stays).
-  const metrics = metricsOptions === undefined ? undefined : new MeshMetrics(metricsOptions.defaultMetrics);
   const eventMetrics = (service: string, s: SubscriptionDefinition) => (metrics === undefined ? [] : [metrics.forEvents(service, s.method)]);
   const names = new Map<EndpointDefinition | SubscriptionDefinition, readonly string[]>();
   const routes = definitions.flatMap((d) => {
@@ -124,7 +125,19 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return d.subscriptions
       .filter((s) => s.durable !== undefined)
       .map((s) => {
-        const route = new DurableRoute(s, durablePlan.consumers[consumerIndex++], d.name, target, validatorOf(s.input), host, inFlight, maxPayload, [...eventMetrics(d.name, s), ...around(s, 'event')]);
+        const outcomes = metrics?.forDurableEvents(d.name, s.method);
+        const route = new DurableRoute(
+          s,
+          durablePlan.consumers[consumerIndex++],
+          d.name,
+          target,
+          validatorOf(s.input),
+          host,
+          inFlight,
+          maxPayload,
+          [...(outcomes === undefined ? [] : [outcomes]), ...around(s, 'event')],
+          outcomes,
+        );
         names.set(s, route.middleware);
         return route;
       });

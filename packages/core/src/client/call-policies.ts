@@ -1,4 +1,4 @@
-import { CircuitBreaker, type CircuitEvent } from '../resilience/circuit-breaker';
+import { CircuitBreaker, type CircuitEvent, type CircuitState } from '../resilience/circuit-breaker';
 import type { ClientResilienceOptions, RetryOptions } from '../resilience/resilience-options';
 import { RetryBudget } from '../resilience/retry-budget';
 import { TokenBucket } from '../resilience/token-bucket';
@@ -79,6 +79,11 @@ export class CallPolicies {
   /** True when the client has a breaker policy. */
   hasBreakers(): boolean {
     return this.defaults.breaker !== undefined;
+  }
+
+  /** The subject and current state of every breaker made so far (read when metrics are scraped). */
+  *breakerStates(): IterableIterator<readonly [string, CircuitState]> {
+    for (const [subject, breaker] of this.breakers) yield [subject, breaker.current];
   }
 
   /** The breaker of a subject if one was made. */

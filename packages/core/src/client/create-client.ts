@@ -6,6 +6,8 @@ import { checkNatsInput } from './check-nats-input';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
+import type { Registry } from 'prom-client';
+import { clientMetricsOption } from '../metrics/client-metrics-option';
 
 /** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
@@ -13,6 +15,12 @@ export interface ClientOptions extends ClientPolicyOptions {
   nats?: NatsInput;
   /** Default request timeout in ms (5000; 1 … 2^31-1). */
   timeout?: number;
+  /**
+   * Client metrics (`natsmesh_client_*`, see docs/observability.md): a prom-client `Registry` to
+   * count into (one you serve, or `app.metrics`), or `true` for a new one, read as
+   * `client.metrics`. Off by default: then prom-client is not even loaded.
+   */
+  metrics?: Registry | boolean;
 }
 
 /**
@@ -25,13 +33,13 @@ export interface ClientOptions extends ClientPolicyOptions {
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
- * `INVALID_OPTIONS` for options that are not an object, a timeout, policy or strategy out of range, a bad `nats` option,
+ * `INVALID_OPTIONS` for options that are not an object, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
  * or `middleware` that is not an array of middleware objects or classes, or has an entry with only server hooks (no `call` or `emit`); `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
   checkNatsInput(options.nats, 'createClient');
-  const client = new MeshClient(options.timeout, options);
+  const client = new MeshClient(options.timeout, options, clientMetricsOption(options.metrics, 'createClient'));
   // Before connecting: a bad middleware list leaves no connection behind.
   const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
   checkClientHooks(middleware, 'createClient option');

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
+import type { Registry } from 'prom-client';
 import { Balancer } from '../balancing/balancer';
 import { STRATEGIES, type BalanceOptions, type Strategy } from '../balancing/strategy';
 import { MeshError } from '../errors/mesh-error';
@@ -31,6 +32,7 @@ import { ChainDeadlines } from './chain-deadlines';
 import { emitOutcome } from './emit-outcome';
 import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
+import type { ClientMetrics } from '../metrics/client-metrics';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -78,6 +80,16 @@ export class MeshClient {
   private readonly zone: string | undefined;
   private readonly resilience: ClientResilienceOptions;
   private readonly events = new EventEmitter();
+  /** With metrics on, the built-in metrics layer around {@link bounded}, composed once; undefined when off. */
+  private readonly meteredCall: Step<CallContext> | undefined;
+  /** Takes this client's circuits out of the metrics on close; undefined when metrics are off. */
+  private readonly dropCircuits: (() => void) | undefined;
+  /**
+   * The prom-client registry this client counts its `natsmesh_client_*` metrics into: the app's
+   * (`app.metrics`) for `app.client` of an app with metrics on, the one given to
+   * `createClient({ metrics })` (or made for `metrics: true`); undefined when metrics are off.
+   */
+  readonly metrics: Registry | undefined;
   /**
    * @internal Told of a plain emit's failure that no one was waiting for: an asynchronous `emit`
    * middleware rejected, and the promise the emit returned had no handler by then. Nothing by
@@ -91,13 +103,19 @@ export class MeshClient {
   constructor(
     private readonly defaultTimeout: number = 5000,
     options: ClientPolicyOptions = {},
+    private readonly clientMetrics?: ClientMetrics,
   ) {
+    if (clientMetrics !== undefined) {
+      this.metrics = clientMetrics.registry;
+      this.meteredCall = compose(callLayers([clientMetrics.middleware]), this.bounded);
+      this.dropCircuits = clientMetrics.addCircuits(() => this.policies?.breakerStates() ?? []);
+    }
     this.resilience = options.resilience ?? {};
     this.zone = options.zone;
     const strategy = options.strategy;
     if (strategy !== undefined && !STRATEGIES.has(strategy)) throw badStrategy(strategy);
     this.strategy = strategy === 'queue' ? undefined : strategy;
-    this.piped = this.strategy !== undefined;
+    this.piped = this.strategy !== undefined || clientMetrics !== undefined;
     if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined || this.resilience.throttle !== undefined) this.policyState();
   }
 
@@ -256,7 +274,7 @@ export class MeshClient {
       policied = this.policies !== undefined && this.policies.covers(subject);
     }
     const perCall = options?.middleware === undefined ? undefined : perCallLayers(options.middleware, 'call', 'request');
-    if (!policied && perCall === undefined && this.callChain === undefined) {
+    if (!policied && perCall === undefined && this.callChain === undefined && this.meteredCall === undefined) {
       let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
       if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
       return this.send(subject, payload, timeout, hdrs);
@@ -267,10 +285,15 @@ export class MeshClient {
     ctx.perCall = perCall;
     ctx.policied = policied;
     ctx.strategy = strategy;
-    // Only user middleware can hang or throw what is not a MeshError; the built-in policies are bounded by the send.
-    if (this.callChain === undefined && perCall === undefined) return Promise.resolve(this.callInner(ctx));
-    return (this.chainDeadlines ??= new ChainDeadlines()).run(this.callChain ?? this.callInner, ctx);
+    return this.meteredCall === undefined ? this.bounded(ctx) : Promise.resolve(this.meteredCall(ctx));
   }
+
+  /** The client-wide and per-call middleware, bounded by the call's deadline, around {@link callInner}. */
+  private readonly bounded = (ctx: CallContext): Promise<unknown> => {
+    // Only user middleware can hang or throw what is not a MeshError; the built-in policies are bounded by the send.
+    if (this.callChain === undefined && ctx.perCall === undefined) return Promise.resolve(this.callInner(ctx));
+    return (this.chainDeadlines ??= new ChainDeadlines()).run(this.callChain ?? this.callInner, ctx);
+  };
 
   /** Inside the client-wide middleware: the call's own middleware, then the built-in policies or a plain send. */
   private readonly callInner = (ctx: CallContext): unknown => {
@@ -336,10 +359,19 @@ export class MeshClient {
   private policyState(): CallPolicies {
     this.piped = true;
     if (this.policies !== undefined) return this.policies;
-    const policies = new CallPolicies(this.resilience, (e: CircuitEvent) => this.events.emit('circuit', e));
+    const metrics = this.clientMetrics;
+    const onCircuit =
+      metrics === undefined
+        ? (e: CircuitEvent) => this.events.emit('circuit', e)
+        : (e: CircuitEvent) => {
+            metrics.circuitChanged(e);
+            this.events.emit('circuit', e);
+          };
+    const policies = new CallPolicies(this.resilience, onCircuit);
     this.policies = policies;
     this.policyChain = policyChain({
       policies,
+      observer: metrics,
       throttled: this.resilience.throttle !== undefined,
       broken: this.resilience.breaker !== undefined,
       send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
@@ -487,6 +519,7 @@ export class MeshClient {
     const nc = this.nc;
     const owns = this.ownsConnection;
     this.detach();
+    this.dropCircuits?.();
     if (nc && owns && !nc.isClosed()) await drainAndClose(nc);
   }
 

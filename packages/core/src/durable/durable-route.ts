@@ -18,6 +18,7 @@ import type { DtoValidator } from '../validation/dto-validator';
 import { retryDelay, type ConsumerPlan } from './durable-plan';
 import { DEAD_LETTER_HEADERS } from './dead-letter-headers';
 import { drainPulls } from './drain-pulls';
+import type { DurableOutcomes } from './durable-outcomes';
 
 // Pull this many events per request; the consumer's max_ack_pending bounds what runs at once.
 const PULL_BATCH = 256;
@@ -46,6 +47,7 @@ export class DurableRoute {
     private readonly inFlight: InFlight,
     private readonly maxPayload: number | undefined,
     middleware: readonly Middleware[] = [],
+    private readonly outcomes?: DurableOutcomes,
   ) {
     this.middleware = middleware.map(middlewareName);
     this.pipeline = serverPipeline(middleware, 'event', handlerStep(instance, definition.method, validate));
@@ -55,7 +57,16 @@ export class DurableRoute {
   async start(nc: NatsConnection, js: JetStreamClient): Promise<void> {
     this.nc = nc;
     const consumer = await js.consumers.get(this.plan.stream, this.plan.durable);
-    this.messages = await consumer.consume({ max_messages: Math.min(PULL_BATCH, this.plan.maxAckPending), callback: (m) => this.onMessage(m) });
+    const outcomes = this.outcomes;
+    // Decided here: without metrics a delivery's info (parsed from its reply subject) is never read for them.
+    const callback =
+      outcomes === undefined
+        ? (m: JsMsg) => this.onMessage(m)
+        : (m: JsMsg) => {
+            if (m.info.deliveryCount > 1) outcomes.redelivery();
+            this.onMessage(m);
+          };
+    this.messages = await consumer.consume({ max_messages: Math.min(PULL_BATCH, this.plan.maxAckPending), callback });
   }
 
   /**
@@ -111,6 +122,8 @@ export class DurableRoute {
     const where = { service: this.serviceName, handler: this.definition.method, subject: m.subject, stream: this.plan.stream, durable: this.plan.durable, seq: m.seq, deliveries };
     if (!permanent && deliveries < this.plan.maxDeliver) {
       const delay = retryDelay(this.plan.backoff, deliveries);
+      // Counted first: should the nak fail, the server still redelivers after the ack wait.
+      this.outcomes?.redelivered();
       m.nak(delay);
       logSafely(() => log.warn({ ...where, err: err as Error, retryIn: delay }, 'durable event handler failed; the event will be redelivered'));
       return;
@@ -121,8 +134,10 @@ export class DurableRoute {
     } catch (sendErr) {
       // Not terminated: the server redelivers it after ack_wait (until its max_deliver), so it is not lost silently.
       logSafely(() => log.error({ ...where, err: sendErr as Error }, 'cannot publish the dead letter; leaving the event to the server'));
+      this.outcomes?.unsettled();
       return;
     }
+    this.outcomes?.deadLettered();
     m.term();
     // A refusal (a guard said no) is expected: a warning that names it, without a stack.
     if (isRefusal(err)) {

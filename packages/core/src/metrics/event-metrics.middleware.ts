@@ -1,4 +1,5 @@
 import type { Counter } from 'prom-client';
+import type { DurableOutcomes } from '../durable/durable-outcomes';
 import type { EventContext, Middleware, Next } from '../middleware/middleware';
 import { isThenable } from '../runtime/is-thenable';
 import { isRefusal } from '../runtime/refusal';
@@ -7,14 +8,14 @@ import type { MeshMetrics } from './mesh-metrics';
 type Child = ReturnType<Counter<string>['labels']>;
 
 /**
- * Built-in `event` middleware of every `@On` handler when metrics are on, outermost: counts each
- * delivery as `handled`, `failed` (the handler or a middleware threw; a durable event is then
- * redelivered or dead-lettered) or `refused` (a guard or other refusal).
+ * Built-in `event` middleware of every plain `@On` handler when metrics are on, outermost: counts
+ * each delivery as `handled`, `failed` (the handler or a middleware threw) or `refused` (a guard
+ * or other refusal).
  */
 export class EventMetrics implements Middleware {
   readonly name = 'metrics';
-  private readonly handled: Child;
-  private readonly failed: Child;
+  protected readonly handled: Child;
+  protected readonly failed: Child;
   private readonly refused: Child;
 
   constructor(metrics: MeshMetrics, service: string, handler: string) {
@@ -49,7 +50,49 @@ export class EventMetrics implements Middleware {
     );
   }
 
-  private fail(err: unknown): void {
+  protected fail(err: unknown): void {
     (isRefusal(err) ? this.refused : this.failed).inc();
+  }
+}
+
+/**
+ * The same for a durable `@On` handler, where what happens to a failed delivery decides its
+ * outcome: the middleware counts `handled`, and the route tells {@link DurableOutcomes} whether a
+ * failure (or refusal) was `redelivered` or `dead_lettered` (`failed`: neither, the dead letter
+ * could not be published). Each delivery thus counts once, under one outcome.
+ */
+export class DurableEventMetrics extends EventMetrics implements DurableOutcomes {
+  private readonly redeliveredChild: Child;
+  private readonly deadLetteredChild: Child;
+  private readonly arrivals: Child;
+
+  constructor(metrics: MeshMetrics, service: string, handler: string) {
+    super(metrics, service, handler);
+    this.redeliveredChild = metrics.events.labels(service, handler, 'redelivered');
+    this.deadLetteredChild = metrics.events.labels(service, handler, 'dead_lettered');
+    this.arrivals = metrics.redeliveries.labels(service, handler);
+    this.redeliveredChild.inc(0);
+    this.deadLetteredChild.inc(0);
+    this.arrivals.inc(0);
+  }
+
+  protected override fail(): void {
+    // counted by the route, once it knows what became of the event
+  }
+
+  redelivery(): void {
+    this.arrivals.inc();
+  }
+
+  redelivered(): void {
+    this.redeliveredChild.inc();
+  }
+
+  deadLettered(): void {
+    this.deadLetteredChild.inc();
+  }
+
+  unsettled(): void {
+    this.failed.inc();
   }
 }

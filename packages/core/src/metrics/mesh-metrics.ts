@@ -1,11 +1,12 @@
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Middleware } from '../middleware/middleware';
-import { EventMetrics } from './event-metrics.middleware';
+import { DurableEventMetrics, EventMetrics } from './event-metrics.middleware';
 import { loadPromClient } from './load-prom-client';
 import { RequestMetrics } from './request-metrics.middleware';
+import { ClientMetrics } from './client-metrics';
+import { DURATION_BUCKETS } from './duration-buckets';
 
-/** Buckets of `natsmesh_request_duration_seconds`, in seconds: 0.5 ms to 10 s. */
-export const DURATION_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export { DURATION_BUCKETS } from './duration-buckets';
 
 /**
  * The metrics of one app, in its own prom-client registry (never the global one: two apps in a
@@ -17,6 +18,7 @@ export class MeshMetrics {
   /** @internal */ readonly duration: Histogram<'service' | 'endpoint'>;
   /** @internal */ readonly inFlight: Gauge<'service' | 'endpoint'>;
   /** @internal */ readonly events: Counter<'service' | 'handler' | 'outcome'>;
+  /** @internal */ readonly redeliveries: Counter<'service' | 'handler'>;
   private readonly connected: Gauge;
   private readonly reconnects: Counter;
 
@@ -39,8 +41,14 @@ export class MeshMetrics {
     this.inFlight = new prom.Gauge({ name: 'natsmesh_requests_in_flight', help: 'Requests being handled now.', labelNames: ['service', 'endpoint'], registers });
     this.events = new prom.Counter({
       name: 'natsmesh_events_total',
-      help: 'Events delivered to @On handlers (plain and durable), by outcome: handled, failed or refused.',
+      help: 'Event deliveries to @On handlers, each under one outcome: handled, failed or refused (plain); handled, redelivered, dead_lettered (durable; failed only when the dead letter could not be published).',
       labelNames: ['service', 'handler', 'outcome'],
+      registers,
+    });
+    this.redeliveries = new prom.Counter({
+      name: 'natsmesh_event_redeliveries_total',
+      help: 'Durable event deliveries that had been delivered before (JetStream delivery count above 1): after a failure, an ack wait that ran out, or an instance that went away.',
+      labelNames: ['service', 'handler'],
       registers,
     });
     this.connected = new prom.Gauge({ name: 'natsmesh_nats_connected', help: '1 while the app is connected to NATS, else 0.', registers });
@@ -56,6 +64,16 @@ export class MeshMetrics {
   /** The built-in `event` middleware counting the deliveries to one `@On` handler. */
   forEvents(service: string, handler: string): Middleware {
     return new EventMetrics(this, service, handler);
+  }
+
+  /** The client metrics (`natsmesh_client_*`) of the app's client, in this registry. */
+  forClient(warn: (message: string) => void): ClientMetrics {
+    return ClientMetrics.of(this.registry, warn);
+  }
+
+  /** The built-in `event` middleware of one durable `@On` handler, also told by its route what became of failed deliveries. */
+  forDurableEvents(service: string, handler: string): DurableEventMetrics {
+    return new DurableEventMetrics(this, service, handler);
   }
 
   /** @internal Called by the app on connection changes. */

@@ -4,6 +4,7 @@ import type { CallContext } from '../../middleware/call-context';
 import type { Middleware } from '../../middleware/middleware';
 import { callLayers } from '../../middleware/client-layers';
 import type { CallPolicies } from '../call-policies';
+import type { PolicyObserver } from '../../metrics/client-metrics';
 import { BalanceMiddleware } from './balance.middleware';
 import { BreakerMiddleware } from './breaker.middleware';
 import { FallbackMiddleware } from './fallback.middleware';
@@ -20,6 +21,8 @@ export interface PolicyChainHost {
   readonly broken: boolean;
   readonly send: Send;
   readonly balancer: () => Balancer | Promise<Balancer>;
+  /** Told of retries and throttle refusals when metrics are on; undefined when off. */
+  readonly observer?: PolicyObserver;
 }
 
 /**
@@ -35,10 +38,10 @@ export function policyChain(host: PolicyChainHost): Step<CallContext> {
   const builtIns: Middleware[] = [
     new StrategyMiddleware(host.balancer),
     new FallbackMiddleware(),
-    new RetryMiddleware(policies),
+    new RetryMiddleware(policies, host.observer),
     new BalanceMiddleware(host.send, isOpen),
   ];
-  if (host.throttled) builtIns.push(new ThrottleMiddleware(policies));
+  if (host.throttled) builtIns.push(new ThrottleMiddleware(policies, host.observer));
   if (host.broken) builtIns.push(new BreakerMiddleware(policies));
   return compose(callLayers(builtIns), attemptSendStep(host.send));
 }

@@ -5,6 +5,7 @@ import type { Middleware, Next } from '../../middleware/middleware';
 import type { RetryBudget } from '../../resilience/retry-budget';
 import { backoffDelay, type RetryPolicy } from '../../resilience/retry-policy';
 import type { CallPolicies } from '../call-policies';
+import type { PolicyObserver } from '../../metrics/client-metrics';
 
 /**
  * Retries a call by running the rest of the pipeline (`next()`) again: the call's retry policy,
@@ -17,7 +18,10 @@ import type { CallPolicies } from '../call-policies';
 export class RetryMiddleware implements Middleware {
   readonly name = 'retry';
 
-  constructor(private readonly policies: CallPolicies) {}
+  constructor(
+    private readonly policies: CallPolicies,
+    private readonly observer?: PolicyObserver,
+  ) {}
 
   call(ctx: CallContext, next: Next): unknown {
     const retry = this.policies.retryOf(ctx.subject, ctx.options);
@@ -25,11 +29,11 @@ export class RetryMiddleware implements Middleware {
     ctx.retry = retry;
     const budget = this.policies.budgetOf(ctx.subject);
     budget?.first();
-    return attempts(ctx, next, retry, budget);
+    return attempts(ctx, next, retry, budget, this.observer);
   }
 }
 
-async function attempts(ctx: CallContext, next: Next, retry: RetryPolicy, budget: RetryBudget | undefined): Promise<unknown> {
+async function attempts(ctx: CallContext, next: Next, retry: RetryPolicy, budget: RetryBudget | undefined, observer: PolicyObserver | undefined): Promise<unknown> {
   for (let attempt = 1; ; attempt++) {
     let err: MeshError;
     try {
@@ -40,6 +44,7 @@ async function attempts(ctx: CallContext, next: Next, retry: RetryPolicy, budget
     if (attempt < retry.attempts && retry.retryOn.has(err.code)) {
       const delay = backoffDelay(retry, attempt, err);
       if (Date.now() + delay < ctx.deadline - 1 && (budget === undefined || budget.tryRetry())) {
+        observer?.retried(ctx.subject);
         await new Promise((r) => setTimeout(r, delay));
         continue;
       }

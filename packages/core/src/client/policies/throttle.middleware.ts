@@ -2,6 +2,7 @@ import { MeshError } from '../../errors/mesh-error';
 import type { CallContext } from '../../middleware/call-context';
 import type { Middleware, Next } from '../../middleware/middleware';
 import type { CallPolicies } from '../call-policies';
+import type { PolicyObserver } from '../../metrics/client-metrics';
 
 /**
  * The client's own rate limit per subject (`resilience.throttle`), per attempt: present only
@@ -12,12 +13,16 @@ import type { CallPolicies } from '../call-policies';
 export class ThrottleMiddleware implements Middleware {
   readonly name = 'throttle';
 
-  constructor(private readonly policies: CallPolicies) {}
+  constructor(
+    private readonly policies: CallPolicies,
+    private readonly observer?: PolicyObserver,
+  ) {}
 
   call(ctx: CallContext, next: Next): unknown {
     const subject = ctx.subject;
     const wait = this.policies.throttleOf(subject)?.take() ?? 0;
     if (wait > 0) {
+      this.observer?.throttled(subject);
       throw new MeshError('RATE_LIMITED', `This client's rate limit for "${subject}" is used up: the call was not sent; retry in ${wait} ms.`, { subject, retryAfterMs: wait });
     }
     return next();
