@@ -11,6 +11,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   natsmesh: () => import('./callers/natsmesh.caller'),
   'natsmesh-mw': () => import('./callers/natsmesh-mw.caller'),
   'moleculer-metrics': () => import('./callers/moleculer-metrics.caller'),
+  'natsmesh-metrics': () => import('./callers/natsmesh-metrics.caller'),
 };
 
 async function main(): Promise<void> {
