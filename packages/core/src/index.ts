@@ -91,3 +91,5 @@ export { Describe } from './schema/describe.decorator';
 export type { DescribeOptions } from './schema/describe.decorator';
 export type { MetricsOptions } from './metrics/metrics-options';
 export { DURATION_BUCKETS } from './metrics/mesh-metrics';
+export type { TracingOptions } from './tracing/tracing-options';
+export { TRACER_NAME } from './tracing/mesh-tracing';

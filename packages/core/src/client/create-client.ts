@@ -6,6 +6,7 @@ import { checkNatsInput } from './check-nats-input';
 import { connectNats, isNatsConnection, type NatsInput } from './nats-connection';
 import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
+import { resolveTracing, type TracingOptions } from '../tracing/tracing-options';
 
 /** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
@@ -13,6 +14,13 @@ export interface ClientOptions extends ClientPolicyOptions {
   nats?: NatsInput;
   /** Default request timeout in ms (5000; 1 … 2^31-1). */
   timeout?: number;
+  /**
+   * OpenTelemetry tracing of every request and emit (a CLIENT or PRODUCER span, its context in the
+   * NATS headers). Absent: on when a tracer provider is registered with the global
+   * `@opentelemetry/api` when `createClient` runs, else off; `true`: on with the global provider
+   * even if registered later; `false`: off; `{ tracerProvider, propagator }`: these.
+   */
+  tracing?: boolean | TracingOptions;
 }
 
 /**
@@ -31,7 +39,9 @@ export interface ClientOptions extends ClientPolicyOptions {
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
   checkNatsInput(options.nats, 'createClient');
+  const tracing = resolveTracing(options.tracing, 'createClient');
   const client = new MeshClient(options.timeout, options);
+  if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   // Before connecting: a bad middleware list leaves no connection behind.
   const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
   checkClientHooks(middleware, 'createClient option');
