@@ -80,7 +80,7 @@ export { parseJson } from './codec/json-codec';
 export type { FieldError } from './validation/dto-validator';
 
 export { createLogger } from './logging/logger';
-export type { Logger, LogFn, LogLevel, LogSink, CreateLoggerOptions } from './logging/logger';
+export type { Logger, LogFn, LogLevel, LogSink, CreateLoggerOptions, LogFormat } from './logging/logger';
 
 export { describeService } from './app/describe';
 export { loadServices } from './app/load-services';
