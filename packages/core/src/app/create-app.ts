@@ -113,7 +113,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           },
           around(e, 'handle'),
           metrics?.forEndpoint(d.name, e.name),
-          tracing?.forEndpoint(d.name, e.name, e.queue),
+          tracing?.forEndpoint(d.name, e.name, e.subject, e.queue),
         );
         names.set(e, route.middleware);
         return route;

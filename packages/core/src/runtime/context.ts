@@ -28,9 +28,9 @@ export class Context {
   private _signal: AbortSignal | undefined;
   private _state: Record<string, unknown> | undefined;
   /** @internal The OpenTelemetry context of this message's span (tracing on): the parent of what `request` and `emit` send. */
-  traceContext: unknown = undefined;
+  traceContext: unknown;
   /** @internal `trace_id` and `span_id` of this message's span (tracing on), on every line of {@link log} and of the route about it. */
-  traceFields: { readonly trace_id: string; readonly span_id: string } | undefined = undefined;
+  traceFields: { readonly trace_id: string; readonly span_id: string } | undefined;
 
   constructor(
     /** The subject the message arrived on. */

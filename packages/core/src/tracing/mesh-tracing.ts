@@ -53,8 +53,8 @@ export class MeshTracing {
   }
 
   /** The built-in `handle` middleware of one endpoint: a SERVER span per request. */
-  forEndpoint(service: string, endpoint: string, queue: string): Middleware {
-    return new EndpointSpans(this, service, endpoint, queue);
+  forEndpoint(service: string, endpoint: string, subject: string, queue: string): Middleware {
+    return new EndpointSpans(this, service, endpoint, subject, queue);
   }
 
   /** The built-in `event` middleware of one `@On` handler: a CONSUMER span per delivery, child of and linked to the producer's. */

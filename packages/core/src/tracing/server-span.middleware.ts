@@ -13,14 +13,17 @@ import { headersGetter } from './msg-headers-carrier';
  */
 export class EndpointSpans implements Middleware {
   readonly name = 'tracing';
+  private readonly spanName: string;
   private readonly attributes: Attributes;
 
   constructor(
     private readonly tracing: MeshTracing,
     service: string,
     endpoint: string,
+    subject: string,
     queue: string,
   ) {
+    this.spanName = `process ${subject}`;
     this.attributes = {
       'messaging.system': 'nats',
       'messaging.operation.type': 'process',
@@ -33,7 +36,7 @@ export class EndpointSpans implements Middleware {
 
   handle(ctx: HandleContext, next: Next): unknown {
     const parent = this.tracing.extract(ctx.headers, headersGetter);
-    return runInSpan(this.tracing, ctx, parent, `process ${ctx.subject}`, this.tracing.api.SpanKind.SERVER, this.attributes, undefined, next);
+    return runInSpan(this.tracing, ctx, parent, this.spanName, this.tracing.api.SpanKind.SERVER, this.attributes, undefined, next);
   }
 }
 
