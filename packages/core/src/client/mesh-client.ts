@@ -43,12 +43,13 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
  * Calls endpoints and emits events. `app.client` is one; {@link createClient} makes one for
  * processes that host no service.
  *
- * A request runs through the client's `call` pipeline, composed once: the client-wide
+ * A request runs through the client's `call` pipeline, composed once: tracing when on (one
+ * CLIENT span around all the rest, see `createClient({ tracing })`) → the client-wide
  * middleware (the app's, or `createClient({ middleware })`, in the order given) → the call's own
  * `middleware` option → the built-in policies (strategy, fallback, retry and budget, balance,
  * throttle, breaker) → send; results and errors unwind in reverse. User middleware is thus
  * outside retries: it sees one call, and its `next()` runs all the attempts. An emit runs
- * through the `emit` pipeline the same way (client-wide, then per emit, then publish). A client
+ * through the `emit` pipeline the same way (tracing, client-wide, then per emit, then publish). A client
  * with none of these sends directly, as if pipelines did not exist.
  */
 export class MeshClient {
