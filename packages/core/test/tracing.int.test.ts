@@ -49,6 +49,14 @@ class PricingService {
   reject(): never {
     throw new MeshError('VALIDATION_FAILED', 'room must be positive');
   }
+
+  private flakyCalls = 0;
+
+  @Handle('flaky')
+  flaky() {
+    if (++this.flakyCalls % 2 === 1) throw new MeshError('UNAVAILABLE', 'try again');
+    return 'ok';
+  }
 }
 
 // Hosted alone by the app that counts child loggers (a queue group shared with another app would split the requests).
@@ -193,6 +201,18 @@ describe('tracing with a given tracer provider (no global SDK, no context manage
     }
     const [server] = rec.named('process trc.pricing.reject');
     expect(server.events.map((e) => e.name)).toEqual(['exception']);
+  });
+
+  it('keeps every retry attempt inside one client span, each attempt a server span of its own', async () => {
+    await expect(client.request('trc.pricing.flaky', {}, { retry: { attempts: 3, initialDelay: 1 } })).resolves.toBe('ok');
+    const calls = rec.named('send trc.pricing.flaky');
+    const attempts = rec.named('process trc.pricing.flaky');
+    expect(calls).toHaveLength(1);
+    expect(calls[0].status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(attempts.map((a) => [parentOf(a), a.attributes['error.type']])).toEqual([
+      [calls[0].spanContext().spanId, 'UNAVAILABLE'],
+      [calls[0].spanContext().spanId, undefined],
+    ]);
   });
 
   it('gives a client span TIMEOUT when nobody answers in time, and INTERNAL for an unknown error', async () => {
