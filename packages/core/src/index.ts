@@ -83,7 +83,7 @@ export { parseJson } from './codec/json-codec';
 export type { FieldError } from './validation/dto-validator';
 
 export { createLogger } from './logging/logger';
-export type { Logger, LogFn, LogLevel, LogSink, CreateLoggerOptions } from './logging/logger';
+export type { Logger, LogFn, LogLevel, LogSink, CreateLoggerOptions, LogFormat } from './logging/logger';
 
 export { describeService } from './app/describe';
 export { loadServices } from './app/load-services';
@@ -97,3 +97,5 @@ export { DURATION_BUCKETS } from './metrics/mesh-metrics';
 export type { SloOptions } from './metrics/slo-options';
 export { SLO_GOOD_CODES, checkedSlo, windowDays } from './metrics/slo-options';
 export { CIRCUIT_STATE_VALUES, CLIENT_SUBJECT_LIMIT, OTHER_SUBJECT } from './metrics/client-metrics';
+export type { TracingOptions } from './tracing/tracing-options';
+export { TRACER_NAME } from './tracing/mesh-tracing';

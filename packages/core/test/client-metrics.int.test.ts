@@ -191,10 +191,10 @@ describe('client metrics off', () => {
     const off = await createApp({ services: [CalledService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
     const on = await createApp({ services: [CalledService], nats: { servers: server.url }, logger: quietLogger(), discovery: false, metrics: { port: 0, defaultMetrics: false } });
     try {
-      const layer = (c: MeshClient) => (c as unknown as { meteredCall?: unknown }).meteredCall;
-      expect(layer(off.client)).toBeUndefined();
+      const layers = (c: MeshClient) => (c as unknown as { meteredCalls: unknown[] }).meteredCalls.length;
+      expect(layers(off.client)).toBe(0);
       expect(off.client.metrics).toBeUndefined();
-      expect(layer(on.client)).toBeDefined();
+      expect(layers(on.client)).toBe(1);
       await off.start();
       await expect(off.client.request('cm.svc.ok')).resolves.toBe('ok');
     } finally {

@@ -9,6 +9,7 @@ import type { Strategy } from '../balancing/strategy';
 import type { AppResilienceOptions } from '../resilience/resilience-options';
 import type { MiddlewareRef } from '../middleware/middleware';
 import type { MetricsOptions } from '../metrics/metrics-options';
+import type { TracingOptions } from '../tracing/tracing-options';
 
 /** Identity of one running app instance. */
 export interface InstanceOptions {
@@ -80,4 +81,12 @@ export interface AppOptions {
    * registry is `app.metrics`. Absent or `false`: off, and nothing is counted per message.
    */
   metrics?: MetricsOptions | false;
+  /**
+   * OpenTelemetry tracing of every request, event, `ctx.request` and `ctx.emit`, with the trace
+   * context in NATS headers (W3C `traceparent`). Absent: on when a tracer provider is registered
+   * with the global `@opentelemetry/api` when `createApp` runs (an SDK started first), else off;
+   * `true`: on with the global provider even if registered later; `false`: off (nothing of
+   * OpenTelemetry is loaded or done per message); `{ tracerProvider, propagator }`: these.
+   */
+  tracing?: boolean | TracingOptions;
 }

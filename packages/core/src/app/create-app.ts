@@ -24,6 +24,7 @@ import { loadServices } from './load-services';
 import { checkAppOptions } from './check-options';
 import { checkSrvNames } from '../discovery/srv-names';
 import { MeshMetrics } from '../metrics/mesh-metrics';
+import { resolveTracing } from '../tracing/tracing-options';
 
 /**
  * Builds an app: finds the services, checks their definitions, builds them through
@@ -37,6 +38,8 @@ import { MeshMetrics } from '../metrics/mesh-metrics';
  */
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const { timeout, drainTimeout, heartbeatInterval, maxPayload, metrics: metricsOptions } = checkAppOptions(options);
+  // Decided here, once: off (or no provider registered, by default) builds no tracing layer anywhere.
+  const tracing = resolveTracing(options.tracing, 'createApp');
   const classes = new Set<Constructor>(options.services ?? []);
   if (options.scan !== undefined) for (const c of await loadServices(options.scan, options.cwd)) classes.add(c);
   if (classes.size === 0) {
@@ -72,6 +75,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const appMiddleware = resolver.resolve(options.middleware, 'createApp');
   // Their call and emit hooks wrap app.client, and so ctx.request and ctx.emit.
   client.useMiddleware(appMiddleware);
+  if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   // A fire-and-forget ctx.emit whose async emit middleware failed: nobody awaits it, so the log says it.
   client.onDroppedEmitFailure = (err, subject) => logSafely(() => logger.warn({ err, subject }, 'event not emitted: its emit middleware failed and nobody awaited the emit'));
   const host = { instanceId, client, logger };
@@ -83,6 +87,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (!v) validators.set(dto, (v = compileDtoValidator(dto, options.validation)));
     return v;
   };
+  // Around each handler: tracing outermost, then metrics, then the user's middleware.
+  const traced = (service: string, s: SubscriptionDefinition, group: string | undefined) => (tracing === undefined ? [] : [tracing.forEvents(service, s.method, s.pattern, group)]);
   const eventMetrics = (service: string, s: SubscriptionDefinition) => (metrics === undefined ? [] : [metrics.forEvents(service, s.method)]);
   const names = new Map<EndpointDefinition | SubscriptionDefinition, readonly string[]>();
   const routes = definitions.flatMap((d) => {
@@ -105,6 +111,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           },
           around(e, 'handle'),
           metrics?.forEndpoint(d.name, e.name),
+          tracing?.forEndpoint(d.name, e.name, e.subject, e.queue),
         );
         names.set(e, route.middleware);
         return route;
@@ -112,7 +119,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       ...d.subscriptions
         .filter((s) => s.durable === undefined)
         .map((s) => {
-          const route = new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload, [...eventMetrics(d.name, s), ...around(s, 'event')]);
+          const route = new EventRoute(s, d.name, target, validatorOf(s.input), host, inFlight, timeout, maxPayload, [...traced(d.name, s, s.queue), ...eventMetrics(d.name, s), ...around(s, 'event')]);
           names.set(s, route.middleware);
           return route;
         }),
@@ -125,19 +132,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     return d.subscriptions
       .filter((s) => s.durable !== undefined)
       .map((s) => {
+        const plan = durablePlan.consumers[consumerIndex++];
+        // Durable deliveries are counted by outcome (handled, redelivered, dead-lettered), not as plain events.
         const outcomes = metrics?.forDurableEvents(d.name, s.method);
-        const route = new DurableRoute(
-          s,
-          durablePlan.consumers[consumerIndex++],
-          d.name,
-          target,
-          validatorOf(s.input),
-          host,
-          inFlight,
-          maxPayload,
-          [...(outcomes === undefined ? [] : [outcomes]), ...around(s, 'event')],
-          outcomes,
-        );
+        const outer = [...traced(d.name, s, plan.durable), ...(outcomes === undefined ? [] : [outcomes])];
+        const route = new DurableRoute(s, plan, d.name, target, validatorOf(s.input), host, inFlight, maxPayload, [...outer, ...around(s, 'event')], outcomes);
         names.set(s, route.middleware);
         return route;
       });

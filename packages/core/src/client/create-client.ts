@@ -8,6 +8,7 @@ import { MeshClient } from './mesh-client';
 import type { ClientPolicyOptions } from './request-options';
 import type { Registry } from 'prom-client';
 import { clientMetricsOption } from '../metrics/client-metrics-option';
+import { resolveTracing, type TracingOptions } from '../tracing/tracing-options';
 
 /** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
@@ -21,6 +22,13 @@ export interface ClientOptions extends ClientPolicyOptions {
    * `client.metrics`. Off by default: then prom-client is not even loaded.
    */
   metrics?: Registry | boolean;
+  /**
+   * OpenTelemetry tracing of every request and emit (a CLIENT or PRODUCER span, its context in the
+   * NATS headers). Absent: on when a tracer provider is registered with the global
+   * `@opentelemetry/api` when `createClient` runs, else off; `true`: on with the global provider
+   * even if registered later; `false`: off; `{ tracerProvider, propagator }`: these.
+   */
+  tracing?: boolean | TracingOptions;
 }
 
 /**
@@ -39,7 +47,9 @@ export interface ClientOptions extends ClientPolicyOptions {
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
   checkNatsInput(options.nats, 'createClient');
+  const tracing = resolveTracing(options.tracing, 'createClient');
   const client = new MeshClient(options.timeout, options, clientMetricsOption(options.metrics, 'createClient'));
+  if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   // Before connecting: a bad middleware list leaves no connection behind.
   const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
   checkClientHooks(middleware, 'createClient option');

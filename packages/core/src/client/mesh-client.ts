@@ -23,7 +23,7 @@ import { prepareDurable, publishDurable, sendDurable, type DurableEmitOptions, t
 import { createServiceProxy, type HandlerKeys, type ServiceProxy } from './service-proxy';
 import { CallContext } from '../middleware/call-context';
 import { EmitContext } from '../middleware/emit-context';
-import { compose, type Step } from '../middleware/compose';
+import { compose, type Layer, type Step } from '../middleware/compose';
 import { callLayers, emitLayers, perCallLayers } from '../middleware/client-layers';
 import type { Middleware } from '../middleware/middleware';
 import { isThenable } from '../runtime/is-thenable';
@@ -45,12 +45,13 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
  * Calls endpoints and emits events. `app.client` is one; {@link createClient} makes one for
  * processes that host no service.
  *
- * A request runs through the client's `call` pipeline, composed once: the client-wide
+ * A request runs through the client's `call` pipeline, composed once: tracing when on (one
+ * CLIENT span around all the rest, see `createClient({ tracing })`) → the client-wide
  * middleware (the app's, or `createClient({ middleware })`, in the order given) → the call's own
  * `middleware` option → the built-in policies (strategy, fallback, retry and budget, balance,
  * throttle, breaker) → send; results and errors unwind in reverse. User middleware is thus
  * outside retries: it sees one call, and its `next()` runs all the attempts. An emit runs
- * through the `emit` pipeline the same way (client-wide, then per emit, then publish). A client
+ * through the `emit` pipeline the same way (tracing, client-wide, then per emit, then publish). A client
  * with none of these sends directly, as if pipelines did not exist.
  */
 export class MeshClient {
@@ -69,8 +70,15 @@ export class MeshClient {
   private policyChain: Step<CallContext> | undefined;
   /** The client-wide `call` middleware around {@link callInner}; undefined when none. */
   private callChain: Step<CallContext> | undefined;
-  /** The client-wide `emit` middleware around {@link emitInner}; undefined when none. */
+  /** The client-wide `emit` middleware around {@link emitInner}, the built-in layers outermost; undefined when none. */
   private emitChain: Step<EmitContext> | undefined;
+  /** The `emit` layers of the client-wide middleware. */
+  private userEmits: Layer<EmitContext>[] = [];
+  /** Built-in `call` and `emit` layers outside the user's middleware (tracing), from {@link useBuiltIns}. */
+  private builtInCalls: Layer<CallContext>[] = [];
+  private builtInEmits: Layer<EmitContext>[] = [];
+  /** The built-in `call` layers around {@link userCall}; undefined when none. */
+  private outerCall: Step<CallContext> | undefined;
   /** Bounds calls through user `call` middleware by their deadline; made with the first such call. */
   private chainDeadlines: ChainDeadlines | undefined;
   private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers));
@@ -80,8 +88,8 @@ export class MeshClient {
   private readonly zone: string | undefined;
   private readonly resilience: ClientResilienceOptions;
   private readonly events = new EventEmitter();
-  /** With metrics on, the built-in metrics layer around {@link bounded}, composed once; undefined when off. */
-  private readonly meteredCall: Step<CallContext> | undefined;
+  /** With metrics on, the built-in metrics `call` layer (inside tracing, outside user middleware); empty when off. */
+  private readonly meteredCalls: Layer<CallContext>[] = [];
   /** Takes this client's circuits out of the metrics on close; undefined when metrics are off. */
   private readonly dropCircuits: (() => void) | undefined;
   /**
@@ -107,7 +115,9 @@ export class MeshClient {
   ) {
     if (clientMetrics !== undefined) {
       this.metrics = clientMetrics.registry;
-      this.meteredCall = compose(callLayers([clientMetrics.middleware]), this.bounded);
+      this.meteredCalls = callLayers([clientMetrics.middleware]);
+      this.builtInCalls = this.meteredCalls;
+      this.outerCall = compose(this.builtInCalls, this.userCall);
       this.dropCircuits = clientMetrics.addCircuits(() => this.policies?.breakerStates() ?? []);
     }
     this.resilience = options.resilience ?? {};
@@ -142,10 +152,28 @@ export class MeshClient {
    */
   useMiddleware(list: readonly Middleware[]): void {
     const calls = callLayers(list);
-    const emits = emitLayers(list);
+    this.userEmits = emitLayers(list);
     this.callChain = calls.length === 0 ? undefined : compose(calls, this.callInner);
-    this.emitChain = emits.length === 0 ? undefined : compose(emits, this.emitInner);
+    this.composeEmits();
     if (this.callChain !== undefined) this.piped = true;
+  }
+
+  /**
+   * @internal Composes, once, built-in `call` and `emit` middleware that run outside everything
+   * else in their pipelines (tracing: one span around the user's middleware and all the
+   * attempts). They must settle by themselves: no deadline bounds them, as it does user middleware.
+   */
+  useBuiltIns(list: readonly Middleware[]): void {
+    this.builtInCalls = [...callLayers(list), ...this.meteredCalls];
+    this.builtInEmits = emitLayers(list);
+    this.outerCall = this.builtInCalls.length === 0 ? undefined : compose(this.builtInCalls, this.userCall);
+    this.composeEmits();
+    if (this.outerCall !== undefined) this.piped = true;
+  }
+
+  private composeEmits(): void {
+    const layers = [...this.builtInEmits, ...this.userEmits];
+    this.emitChain = layers.length === 0 ? undefined : compose(layers, this.emitInner);
   }
 
   /**
@@ -274,7 +302,7 @@ export class MeshClient {
       policied = this.policies !== undefined && this.policies.covers(subject);
     }
     const perCall = options?.middleware === undefined ? undefined : perCallLayers(options.middleware, 'call', 'request');
-    if (!policied && perCall === undefined && this.callChain === undefined && this.meteredCall === undefined) {
+    if (!policied && perCall === undefined && this.callChain === undefined && this.outerCall === undefined) {
       let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
       if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
       return this.send(subject, payload, timeout, hdrs);
@@ -285,11 +313,11 @@ export class MeshClient {
     ctx.perCall = perCall;
     ctx.policied = policied;
     ctx.strategy = strategy;
-    return this.meteredCall === undefined ? this.bounded(ctx) : Promise.resolve(this.meteredCall(ctx));
+    return this.outerCall === undefined ? this.userCall(ctx) : Promise.resolve(this.outerCall(ctx));
   }
 
-  /** The client-wide and per-call middleware, bounded by the call's deadline, around {@link callInner}. */
-  private readonly bounded = (ctx: CallContext): Promise<unknown> => {
+  /** Inside the built-in layers: the client-wide and the call's own middleware, bounded by the deadline, then {@link callInner}. */
+  private readonly userCall = (ctx: CallContext): Promise<unknown> => {
     // Only user middleware can hang or throw what is not a MeshError; the built-in policies are bounded by the send.
     if (this.callChain === undefined && ctx.perCall === undefined) return Promise.resolve(this.callInner(ctx));
     return (this.chainDeadlines ??= new ChainDeadlines()).run(this.callChain ?? this.callInner, ctx);

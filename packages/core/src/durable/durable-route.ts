@@ -106,20 +106,30 @@ export class DurableRoute {
   // way on every delivery: dead-lettered at once (kept, not lost, and not retried for nothing).
   private settle(m: JsMsg, ctx: MessageContext, failed: boolean, err: unknown): void {
     try {
-      if (failed) this.fail(m, err, ctx.badInput || isRefusal(err));
+      if (failed) this.fail(m, ctx, err, ctx.badInput || isRefusal(err));
       else m.ack();
     } catch (settleErr) {
       // The connection went away: the server redelivers the event after ack_wait.
-      logSafely(() => this.host.logger.warn({ err: settleErr as Error, subject: m.subject, durable: this.plan.durable }, 'cannot ack or nak the event; the server will redeliver it'));
+      logSafely(() => this.host.logger.warn({ err: settleErr as Error, subject: m.subject, durable: this.plan.durable, ...ctx.traceFields }, 'cannot ack or nak the event; the server will redeliver it'));
     } finally {
       this.inFlight.leave();
     }
   }
 
-  private fail(m: JsMsg, err: unknown, permanent: boolean): void {
+  private fail(m: JsMsg, ctx: MessageContext, err: unknown, permanent: boolean): void {
     const log = this.host.logger;
     const deliveries = m.info.deliveryCount;
-    const where = { service: this.serviceName, handler: this.definition.method, subject: m.subject, stream: this.plan.stream, durable: this.plan.durable, seq: m.seq, deliveries };
+    const where = {
+      service: this.serviceName,
+      handler: this.definition.method,
+      endpoint: this.definition.method,
+      subject: m.subject,
+      stream: this.plan.stream,
+      durable: this.plan.durable,
+      seq: m.seq,
+      deliveries,
+      ...ctx.traceFields,
+    };
     if (!permanent && deliveries < this.plan.maxDeliver) {
       const delay = retryDelay(this.plan.backoff, deliveries);
       // Counted first: should the nak fail, the server still redelivers after the ack wait.

@@ -99,4 +99,67 @@ describe('createLogger', () => {
     );
     expect(JSON.parse(stdout)).toEqual({ atImport: false, afterCreate: true });
   });
+
+  describe('format', () => {
+    const savedFormat = process.env.NATSMESH_LOG_FORMAT;
+    afterEach(() => {
+      if (savedFormat === undefined) delete process.env.NATSMESH_LOG_FORMAT;
+      else process.env.NATSMESH_LOG_FORMAT = savedFormat;
+    });
+
+    const raw = (options: Parameters<typeof createLogger>[0]) => {
+      const lines: string[] = [];
+      const logger = createLogger({ ...options, sink: (line) => lines.push(line) });
+      return { logger, lines };
+    };
+
+    it('writes pretty, uncoloured lines with format pretty, at once', () => {
+      const { logger, lines } = raw({ format: 'pretty', bindings: { service: 'desk' } });
+      logger.info({ room: 3 }, 'booked');
+      expect(lines).toHaveLength(1);
+      expect(() => JSON.parse(lines[0])).toThrow();
+      expect(lines[0]).toMatch(/INFO.*booked/);
+      expect(lines[0]).toContain('service: "desk"');
+      expect(lines[0]).toContain('room: 3');
+      expect(lines[0]).not.toContain('\u001b[');
+    });
+
+    it('writes JSON to a sink by default, whatever NATSMESH_LOG_FORMAT says (it is about stderr)', () => {
+      process.env.NATSMESH_LOG_FORMAT = 'pretty';
+      const { logger, lines } = raw({});
+      logger.info('plain');
+      expect(JSON.parse(lines[0])).toMatchObject({ msg: 'plain' });
+    });
+
+    it('refuses an unknown format', () => {
+      expect(() => createLogger({ format: 'yaml' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('format') }));
+    });
+
+    // A child process's stderr here is a pipe, never a terminal: the default is JSON there, and the
+    // variable (or the option) is how a terminal's pretty branch is reached without one.
+    const stderrOf = async (env: Record<string, string | undefined>): Promise<string> => {
+      const { execFile } = await import('node:child_process');
+      const { join } = await import('node:path');
+      const script = `
+        const core = require(${JSON.stringify(join(__dirname, '../../dist/index.js'))});
+        core.createLogger({ bindings: { service: 'desk' } }).warn({ room: 3 }, 'written before exit');
+        process.exit(0);`;
+      return new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['-r', 'reflect-metadata', '-e', script], { cwd: join(__dirname, '../..'), env: { ...process.env, ...env } }, (err, _out, stderr) =>
+          err ? reject(err) : resolve(stderr),
+        ),
+      );
+    };
+
+    it('writes JSON to stderr when it is not a terminal, pretty with NATSMESH_LOG_FORMAT=pretty, synchronously either way', async () => {
+      const json = await stderrOf({ NATSMESH_LOG_FORMAT: undefined });
+      expect(JSON.parse(json)).toMatchObject({ level: 40, service: 'desk', room: 3, msg: 'written before exit' });
+      const pretty = await stderrOf({ NATSMESH_LOG_FORMAT: 'Pretty' });
+      expect(() => JSON.parse(pretty)).toThrow();
+      expect(pretty).toMatch(/WARN.*written before exit/);
+      expect(pretty).toContain('room: 3');
+      const forced = await stderrOf({ NATSMESH_LOG_FORMAT: 'json' });
+      expect(JSON.parse(forced)).toMatchObject({ msg: 'written before exit' });
+    });
+  });
 });

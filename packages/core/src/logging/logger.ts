@@ -1,5 +1,8 @@
 import type * as Pino from 'pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
+import type * as PinoPretty from 'pino-pretty';
+import { MeshError } from '../errors/mesh-error';
+import { describeValue } from '../options/check-millis';
 
 // Loaded on first use: a process that only imported pino (a createClient caller that never
 // logs) spent 2-3 µs more CPU per request at 64 in flight (bench/, caller CPU/request 0.30x of
@@ -43,26 +46,64 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
   /** Fields added to every line. */
   bindings?: Record<string, unknown>;
+  /**
+   * `json`: one JSON object per line, for log collectors. `pretty`: pino-pretty's coloured,
+   * human-readable lines (`[time] INFO (pid): msg` and the fields below), written as
+   * synchronously as JSON. Default for stderr: `NATSMESH_LOG_FORMAT` (`pretty` or `json`), else
+   * `pretty` when stderr is a terminal and `json` when it is not (a file, a pipe, a container
+   * log); always `json` for a `sink` or `destination` unless this says otherwise.
+   */
+  format?: LogFormat;
 }
+
+/** How {@link createLogger} writes lines. */
+export type LogFormat = 'json' | 'pretty';
 
 const LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 /**
  * The default logger of an app: pino, writing JSON lines (`level`, `time`, `pid`, `hostname`,
- * bindings, fields, `msg`) to stderr. pino serialises errors under `err` and never throws on
+ * bindings, fields, `msg`) to stderr, or pretty lines when stderr is a terminal (see
+ * {@link CreateLoggerOptions.format}). pino serialises errors under `err` and never throws on
  * what it is given (cycles, BigInts). A `sink` or `destination` takes the lines elsewhere.
+ *
+ * @throws MeshError `INVALID_OPTIONS` for a `format` other than `json` or `pretty`.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   // Environment variables are often written in capitals (NATSMESH_LOG_LEVEL=DEBUG).
   const wanted = options.level ?? process.env.NATSMESH_LOG_LEVEL?.trim().toLowerCase();
   const level = wanted !== undefined && LEVELS.has(wanted) ? wanted : 'info';
   const sink = options.sink;
+  const toStderr = sink === undefined && options.destination === undefined;
+  const format = logFormat(options.format, toStderr);
   // Synchronous by default: the line of a failure just before process.exit is not lost.
-  const destination =
+  let destination: DestinationStream =
     options.destination ?? (sink === undefined ? lazyPino().destination({ dest: 2, sync: true }) : { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) });
+  if (format === 'pretty') destination = prettyStream(destination, toStderr && process.stderr.isTTY === true);
   const pino = lazyPino();
   const logger = pino({ level, serializers: { err: serializeError } }, destination);
   return options.bindings === undefined ? logger : logger.child(options.bindings);
+}
+
+/**
+ * The format asked for, else (stderr only) `NATSMESH_LOG_FORMAT`, else pretty on a terminal.
+ *
+ * @throws MeshError `INVALID_OPTIONS` for a `format` other than `json` or `pretty`.
+ */
+function logFormat(option: unknown, toStderr: boolean): LogFormat {
+  if (option === 'json' || option === 'pretty') return option;
+  if (option !== undefined) throw new MeshError('INVALID_OPTIONS', `createLogger option format is ${describeValue(option)}: use "json" or "pretty".`);
+  if (!toStderr) return 'json';
+  const env = process.env.NATSMESH_LOG_FORMAT?.trim().toLowerCase();
+  if (env === 'json' || env === 'pretty') return env;
+  return process.stderr.isTTY === true ? 'pretty' : 'json';
+}
+
+// pino-pretty's formatter applied line by line in write(): no transform stream, so lines stay as
+// synchronous as the destination (its build() pipes through a stream and writes on a later tick).
+function prettyStream(destination: DestinationStream, colorize: boolean): DestinationStream {
+  const prettify = (require('pino-pretty') as typeof PinoPretty).prettyFactory({ colorize });
+  return { write: (line: string) => destination.write(prettify(line)) };
 }
 
 // pino's own err serializer reads every enumerable field of the error: a getter that throws

@@ -6,6 +6,7 @@ import { MeshError } from '../errors/mesh-error';
 import { bindNew } from '../logging/app-logger';
 import type { Logger } from '../logging/logger';
 import { MAX_TIMER_MS } from '../options/check-millis';
+import { TRACE_PARENT } from '../tracing/trace-parent';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
@@ -26,6 +27,10 @@ export class Context {
   private _log: Logger | undefined;
   private _signal: AbortSignal | undefined;
   private _state: Record<string, unknown> | undefined;
+  /** @internal The OpenTelemetry context of this message's span (tracing on): the parent of what `request` and `emit` send. */
+  traceContext: unknown;
+  /** @internal `trace_id` and `span_id` of this message's span (tracing on), on every line of {@link log} and of the route about it. */
+  traceFields: { readonly trace_id: string; readonly span_id: string } | undefined;
 
   constructor(
     /** The subject the message arrived on. */
@@ -70,9 +75,12 @@ export class Context {
     return (this._state ??= {});
   }
 
-  /** A logger bound to the service, endpoint and subject. */
+  /**
+   * A logger bound to the service, endpoint and subject (and the app's `instanceId`); with tracing
+   * on, also to `trace_id` and `span_id` of this message's span. Made on first read.
+   */
   get log(): Logger {
-    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject }));
+    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject, ...this.traceFields }));
   }
 
   /** Publishes an event; with `{ durable: true }` through JetStream, resolving once it is stored. */
@@ -81,6 +89,8 @@ export class Context {
   emit(subject: string, data?: unknown, options?: EmitOptions | DurableEmitOptions): void | Promise<EmitAck> {
     // A durable emit waits for the stream's ack: no longer than this message's deadline.
     if (options?.durable === true) options = { ...options, timeout: this.within(options.timeout) };
+    // With tracing on, the event is a child of this message's span, with or without a context manager.
+    if (this.traceContext !== undefined) options = { ...options, [TRACE_PARENT]: this.traceContext } as unknown as EmitOptions;
     return this.host.client.emit(subject, data, options as DurableEmitOptions);
   }
 
@@ -101,7 +111,9 @@ export class Context {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.host.client.request<T>(subject, data, { ...options, timeout: this.within(options.timeout), headers });
+    const given: RequestOptions = { ...options, timeout: this.within(options.timeout), headers };
+    if (this.traceContext !== undefined) (given as Record<symbol, unknown>)[TRACE_PARENT] = this.traceContext;
+    return this.host.client.request<T>(subject, data, given);
   }
 
   // The caller's own timeout when shorter than what is left (left as given, so a bad one is reported).

@@ -2,6 +2,7 @@ import type { Msg, NatsError } from 'nats';
 import { MAX_TIMER_MS } from '../options/check-millis';
 import { EndpointStats } from '../discovery/endpoint-stats';
 import { bindNew } from '../logging/app-logger';
+import { tracedLogger } from '../logging/traced-logger';
 import type { Logger } from '../logging/logger';
 import { MeshError } from '../errors/mesh-error';
 import type { BulkheadOptions, RateLimitOptions } from '../resilience/resilience-options';
@@ -67,6 +68,7 @@ export class EndpointRoute {
     guards?: RouteGuards,
     middleware: readonly Middleware[] = [],
     metrics?: Middleware,
+    tracing?: Middleware,
   ) {
     this.subject = definition.subject;
     this.queue = definition.queue;
@@ -76,8 +78,8 @@ export class EndpointRoute {
     const builtIns: Middleware[] = [];
     if (guards?.rateLimit !== undefined) builtIns.push(new RateLimit(guards.rateLimit, this.stats));
     if (guards?.bulkhead !== undefined) builtIns.push(new Bulkhead(guards.bulkhead, this.stats));
-    // Metrics go outermost, before the deadline drop, so refusals and expired drops are counted.
-    const outer = metrics === undefined ? [] : [metrics];
+    // Tracing and metrics go outermost, before the deadline drop, so refusals and expired drops are seen.
+    const outer = [tracing, metrics].filter((m): m is Middleware => m !== undefined);
     const all = [...outer, ...builtIns, ...middleware];
     this.middleware = all.map(middlewareName);
     if (all.length === 0) {
@@ -121,17 +123,16 @@ export class EndpointRoute {
   };
 
   private answered(msg: Msg, ctx: MessageContext, started: number, value: unknown): void {
-    if (value === NO_REPLY) return this.expire(Date.now() - ctx.deadline);
-    const error = replyValue(msg, value, this.log, ctx.replyHeadersIfAny);
+    if (value === NO_REPLY) return this.expire(Date.now() - ctx.deadline, ctx);
+    const error = replyValue(msg, value, tracedLogger(this.log, ctx.traceFields), ctx.replyHeadersIfAny);
     this.stats.record(started, error);
     this.inFlight.leave();
   }
 
   private failed(msg: Msg, ctx: MessageContext, started: number, err: unknown): void {
-    if (err === EXPIRED) return this.expire(Date.now() - ctx.deadline);
-    const error = isRefusal(err)
-      ? replyRefusal(msg, err as MeshError, this.log, ctx.replyHeadersIfAny)
-      : replyError(msg, err, this.log, ctx.replyHeadersIfAny);
+    if (err === EXPIRED) return this.expire(Date.now() - ctx.deadline, ctx);
+    const log = tracedLogger(this.log, ctx.traceFields);
+    const error = isRefusal(err) ? replyRefusal(msg, err as MeshError, log, ctx.replyHeadersIfAny) : replyError(msg, err, log, ctx.replyHeadersIfAny);
     this.stats.record(started, error);
     this.inFlight.leave();
   }
@@ -174,9 +175,9 @@ export class EndpointRoute {
   }
 
   // Nobody waits for the answer: no reply, no handler run. Counted in $SRV.STATS (data.expired).
-  private expire(lateMs: number): void {
+  private expire(lateMs: number, ctx?: MessageContext): void {
     this.stats.expired++;
-    this.log.debug({ subject: this.subject, lateMs }, 'request dropped: its deadline passed before the handler ran');
+    tracedLogger(this.log, ctx?.traceFields).debug({ subject: this.subject, lateMs }, 'request dropped: its deadline passed before the handler ran');
     this.inFlight.leave();
   }
 

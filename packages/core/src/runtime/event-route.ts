@@ -54,13 +54,13 @@ export class EventRoute {
     try {
       out = this.pipeline(ctx);
     } catch (e) {
-      this.failed(msg, e);
+      this.failed(msg, ctx, e);
       return;
     }
     if (isThenable(out)) {
       Promise.resolve(out).then(
         () => this.inFlight.leave(),
-        (e: unknown) => this.failed(msg, e),
+        (e: unknown) => this.failed(msg, ctx, e),
       );
     } else {
       this.inFlight.leave();
@@ -68,8 +68,8 @@ export class EventRoute {
   }
 
   // A guard's refusal is the guard doing its job: a debug line, not an error per event.
-  private failed(msg: Msg, err: unknown): void {
-    const where = { service: this.serviceName, handler: this.definition.method, subject: msg.subject };
+  private failed(msg: Msg, ctx: MessageContext, err: unknown): void {
+    const where = { service: this.serviceName, handler: this.definition.method, endpoint: this.definition.method, subject: msg.subject, ...ctx.traceFields };
     if (isRefusal(err)) logSafely(() => this.host.logger.debug({ ...where, err: err as Error }, 'event refused by a guard; the subscription goes on'));
     else logSafely(() => this.host.logger.error({ ...where, err: err as Error }, 'event handler failed; the subscription goes on'));
     this.inFlight.leave();
