@@ -12,6 +12,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'natsmesh-mw': () => import('./callers/natsmesh-mw.caller'),
   'moleculer-metrics': () => import('./callers/moleculer-metrics.caller'),
   'natsmesh-metrics': () => import('./callers/natsmesh-metrics.caller'),
+  'natsmesh-otel': () => import('./callers/natsmesh-otel.caller'),
 };
 
 async function main(): Promise<void> {

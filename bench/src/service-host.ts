@@ -11,6 +11,7 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   'natsmesh-mw': () => import('./services/natsmesh-mw.service'),
   'natsmesh-metrics': () => import('./services/natsmesh-metrics.service'),
   'moleculer-metrics': () => import('./services/moleculer-metrics.service'),
+  'natsmesh-otel': () => import('./services/natsmesh-otel.service'),
 };
 
 async function main(): Promise<void> {
