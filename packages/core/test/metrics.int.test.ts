@@ -5,6 +5,7 @@ import { connect, createInbox, headers } from 'nats';
 import { createApp, createClient, DEADLINE_HEADER, Handle, MeshError, On, Service, TIMEOUT_HEADER, Use, type App, type MeshClient } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { until } from './until';
+import { sample } from './prom-text';
 
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e: MeshError) => e.code);
 
@@ -59,20 +60,6 @@ async function scrapeUntil(app: App, check: (text: string) => boolean, what: str
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** The value of one sample line `name{labels} value` in Prometheus text, undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const want = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .sort();
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = (m[2] ?? '').split(',').filter(Boolean).sort();
-    if (got.length === want.length && got.every((g, i) => g === want[i])) return Number(m[3]);
-  }
-  return undefined;
 }
 
 describe('metrics', () => {
