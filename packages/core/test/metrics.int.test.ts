@@ -124,11 +124,14 @@ describe('metrics', () => {
       h.set(TIMEOUT_HEADER, '1000');
       h.set(DEADLINE_HEADER, String(Date.now() - 5));
       nc.publish('met.svc.boom', new Uint8Array(), { headers: h, reply: createInbox() });
+      // 'limited' runs a pipeline (its rate limit); 'boom' the direct path: both count the drop.
+      nc.publish('met.svc.limited', new Uint8Array(), { headers: h, reply: createInbox() });
       client.emit('met.guarded', {});
       const text = await scrapeUntil(
         app,
         (t) =>
           sample(t, 'natsmesh_requests_total', { service: 'met.svc', endpoint: 'boom', code: 'EXPIRED' }) === 1 &&
+          sample(t, 'natsmesh_requests_total', { service: 'met.svc', endpoint: 'limited', code: 'EXPIRED' }) === 1 &&
           sample(t, 'natsmesh_events_total', { service: 'met.svc', handler: 'guarded', outcome: 'refused' }) === 1,
         'the expired request and the refused event',
       );

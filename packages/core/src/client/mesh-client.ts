@@ -90,6 +90,8 @@ export class MeshClient {
   private readonly events = new EventEmitter();
   /** With metrics on, the built-in metrics `call` layer (inside tracing, outside user middleware); empty when off. */
   private readonly meteredCalls: Layer<CallContext>[] = [];
+  /** The client metrics when they are the only built-in `call` layer: a plain call is then timed without a pipeline. */
+  private plainMeter: ClientMetrics | undefined;
   /** Takes this client's circuits out of the metrics on close; undefined when metrics are off. */
   private readonly dropCircuits: (() => void) | undefined;
   /**
@@ -116,6 +118,7 @@ export class MeshClient {
     if (clientMetrics !== undefined) {
       this.metrics = clientMetrics.registry;
       this.meteredCalls = callLayers([clientMetrics.middleware]);
+      this.plainMeter = clientMetrics;
       this.builtInCalls = this.meteredCalls;
       this.outerCall = compose(this.builtInCalls, this.userCall);
       this.dropCircuits = clientMetrics.addCircuits(() => this.policies?.breakerStates() ?? []);
@@ -164,7 +167,9 @@ export class MeshClient {
    * attempts). They must settle by themselves: no deadline bounds them, as it does user middleware.
    */
   useBuiltIns(list: readonly Middleware[]): void {
-    this.builtInCalls = [...callLayers(list), ...this.meteredCalls];
+    const calls = callLayers(list);
+    if (calls.length > 0) this.plainMeter = undefined;
+    this.builtInCalls = [...calls, ...this.meteredCalls];
     this.builtInEmits = emitLayers(list);
     this.outerCall = this.builtInCalls.length === 0 ? undefined : compose(this.builtInCalls, this.userCall);
     this.composeEmits();
@@ -302,10 +307,13 @@ export class MeshClient {
       policied = this.policies !== undefined && this.policies.covers(subject);
     }
     const perCall = options?.middleware === undefined ? undefined : perCallLayers(options.middleware, 'call', 'request');
-    if (!policied && perCall === undefined && this.callChain === undefined && this.outerCall === undefined) {
+    if (!policied && perCall === undefined && this.callChain === undefined && (this.outerCall === undefined || this.plainMeter !== undefined)) {
       let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
       if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
-      return this.send(subject, payload, timeout, hdrs);
+      if (this.plainMeter === undefined) return this.send(subject, payload, timeout, hdrs);
+      // Metrics alone: the same count and time as their `call` layer, without a CallContext.
+      const started = performance.now();
+      return this.plainMeter.timed(subject, started, this.send(subject, payload, timeout, hdrs));
     }
     if (policied) this.policyState();
     const given = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);

@@ -28,4 +28,9 @@ export class EndpointStats {
     }
   }
 
+  /** Records one request dropped unanswered, its deadline passed, that arrived at `startedMs` (performance.now()). */
+  recordExpired(_startedMs: number): void {
+    this.expired++;
+  }
+
 }

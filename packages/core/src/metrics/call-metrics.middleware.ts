@@ -41,10 +41,12 @@ export class CallMetrics implements Middleware {
   }
 }
 
-function seconds(started: number): number {
+/** Seconds since `started` (performance.now()). */
+export function seconds(started: number): number {
   return (performance.now() - started) / 1000;
 }
 
-function codeOf(err: unknown): string {
+/** The `code` label of a failed call: its MeshError code, else `INTERNAL`, as the caller sees it. */
+export function codeOf(err: unknown): string {
   return MeshError.is(err) ? err.code : 'INTERNAL';
 }

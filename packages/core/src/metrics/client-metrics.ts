@@ -3,9 +3,10 @@ import { DIRECT_PREFIX } from '../discovery/discovery-subjects';
 import { MeshError } from '../errors/mesh-error';
 import type { Middleware } from '../middleware/middleware';
 import type { CircuitEvent, CircuitState } from '../resilience/circuit-breaker';
-import { CallMetrics } from './call-metrics.middleware';
+import { CallMetrics, codeOf, seconds } from './call-metrics.middleware';
 import { loadPromClient } from './load-prom-client';
 import { DURATION_BUCKETS } from './duration-buckets';
+import { Tallies, type Tally } from './tally';
 
 /**
  * Most distinct `subject` label values a registry's client metrics take; calls to further
@@ -42,7 +43,8 @@ const shared = new WeakMap<Registry, ClientMetrics>();
  * metric name twice in a registry, and the subject cap holds for the registry as a whole.
  */
 export class ClientMetrics implements PolicyObserver {
-  /** @internal */ readonly requests: Counter<'subject' | 'code'>;
+  /** @internal The series of `natsmesh_client_requests_total`. */
+  readonly requests = new Tallies();
   /** @internal */ readonly duration: Histogram<'subject'>;
   private readonly retries: Counter<'subject'>;
   private readonly throttles: Counter<'subject'>;
@@ -71,12 +73,15 @@ export class ClientMetrics implements PolicyObserver {
     const prom = loadPromClient();
     const registers = [registry];
     try {
-      this.requests = new prom.Counter({
-        name: 'natsmesh_client_requests_total',
-        help: 'Requests made by this process as the caller saw them (retries included in one), by subject called and code: OK or the MeshError code it got.',
-        labelNames: ['subject', 'code'],
-        registers,
-      });
+      this.requests.of(
+        new prom.Counter({
+          name: 'natsmesh_client_requests_total',
+          help: 'Requests made by this process as the caller saw them (retries included in one), by subject called and code: OK or the MeshError code it got.',
+          labelNames: ['subject', 'code'],
+          registers,
+          collect: () => this.requests.flush(),
+        }),
+      );
       this.duration = new prom.Histogram({
         name: 'natsmesh_client_request_duration_seconds',
         help: 'Time from a request being made to its answer or failure, retries and backoff included, seconds.',
@@ -134,6 +139,21 @@ export class ClientMetrics implements PolicyObserver {
     return this.other;
   }
 
+  /** Counts and times a call sent without a pipeline (metrics being its only built-in layer), started at `started` (performance.now()). */
+  timed<T>(subject: string, started: number, sent: Promise<T>): Promise<T> {
+    const series = this.seriesOf(subject);
+    return sent.then(
+      (value) => {
+        series.done('OK', seconds(started));
+        return value;
+      },
+      (err: unknown) => {
+        series.done(codeOf(err), seconds(started));
+        throw err;
+      },
+    );
+  }
+
   retried(subject: string): void {
     this.seriesOf(subject).retries().inc();
   }
@@ -173,7 +193,7 @@ export class ClientMetrics implements PolicyObserver {
 /** The label children of one subject, made on first use. */
 export class SubjectSeries {
   readonly duration: HistogramChild;
-  private readonly codes = new Map<string, CounterChild>();
+  private readonly codes = new Map<string, Tally>();
   private retryChild: CounterChild | undefined;
   private throttleChild: CounterChild | undefined;
 
@@ -188,7 +208,7 @@ export class SubjectSeries {
   done(code: string, seconds: number): void {
     this.duration.observe(seconds);
     let c = this.codes.get(code);
-    if (c === undefined) this.codes.set(code, (c = this.metrics.requests.labels(this.label, code)));
+    if (c === undefined) this.codes.set(code, (c = this.metrics.requests.tally({ subject: this.label, code })));
     c.inc();
   }
 

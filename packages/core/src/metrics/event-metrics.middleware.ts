@@ -1,11 +1,9 @@
-import type { Counter } from 'prom-client';
 import type { DurableOutcomes } from '../durable/durable-outcomes';
 import type { EventContext, Middleware, Next } from '../middleware/middleware';
 import { isThenable } from '../runtime/is-thenable';
 import { isRefusal } from '../runtime/refusal';
 import type { MeshMetrics } from './mesh-metrics';
-
-type Child = ReturnType<Counter<string>['labels']>;
+import type { Tally } from './tally';
 
 /**
  * Built-in `event` middleware of every plain `@On` handler when metrics are on, outermost: counts
@@ -14,16 +12,22 @@ type Child = ReturnType<Counter<string>['labels']>;
  */
 export class EventMetrics implements Middleware {
   readonly name = 'metrics';
-  protected readonly handled: Child;
-  protected readonly failed: Child;
-  private readonly refused: Child;
+  protected readonly handled: Tally;
+  protected readonly failed: Tally;
+  private refusedTally: Tally | undefined;
 
-  constructor(metrics: MeshMetrics, service: string, handler: string) {
-    this.handled = metrics.events.labels(service, handler, 'handled');
-    this.failed = metrics.events.labels(service, handler, 'failed');
-    this.refused = metrics.events.labels(service, handler, 'refused');
-    this.handled.inc(0);
-    this.failed.inc(0);
+  constructor(
+    private readonly metrics: MeshMetrics,
+    private readonly service: string,
+    private readonly handler: string,
+  ) {
+    this.handled = this.outcome('handled');
+    this.failed = this.outcome('failed');
+  }
+
+  /** The series of one outcome of this handler. */
+  protected outcome(outcome: string): Tally {
+    return this.metrics.events.tally({ service: this.service, handler: this.handler, outcome });
   }
 
   event(_ctx: EventContext, next: Next): unknown {
@@ -51,7 +55,8 @@ export class EventMetrics implements Middleware {
   }
 
   protected fail(err: unknown): void {
-    (isRefusal(err) ? this.refused : this.failed).inc();
+    // Made on the first refusal: a handler without a guard shows no refused series.
+    (isRefusal(err) ? (this.refusedTally ??= this.outcome('refused')) : this.failed).inc();
   }
 }
 
@@ -62,18 +67,15 @@ export class EventMetrics implements Middleware {
  * could not be published). Each delivery thus counts once, under one outcome.
  */
 export class DurableEventMetrics extends EventMetrics implements DurableOutcomes {
-  private readonly redeliveredChild: Child;
-  private readonly deadLetteredChild: Child;
-  private readonly arrivals: Child;
+  private readonly redeliveredChild: Tally;
+  private readonly deadLetteredChild: Tally;
+  private readonly arrivals: Tally;
 
   constructor(metrics: MeshMetrics, service: string, handler: string) {
     super(metrics, service, handler);
-    this.redeliveredChild = metrics.events.labels(service, handler, 'redelivered');
-    this.deadLetteredChild = metrics.events.labels(service, handler, 'dead_lettered');
-    this.arrivals = metrics.redeliveries.labels(service, handler);
-    this.redeliveredChild.inc(0);
-    this.deadLetteredChild.inc(0);
-    this.arrivals.inc(0);
+    this.redeliveredChild = this.outcome('redelivered');
+    this.deadLetteredChild = this.outcome('dead_lettered');
+    this.arrivals = metrics.redeliveries.tally({ service, handler });
   }
 
   protected override fail(): void {

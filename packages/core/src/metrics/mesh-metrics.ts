@@ -2,7 +2,8 @@ import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Middleware } from '../middleware/middleware';
 import { DurableEventMetrics, EventMetrics } from './event-metrics.middleware';
 import { loadPromClient } from './load-prom-client';
-import { RequestMetrics } from './request-metrics.middleware';
+import { EndpointMeter } from './endpoint-meter';
+import { Tallies } from './tally';
 import { ClientMetrics } from './client-metrics';
 import { DURATION_BUCKETS } from './duration-buckets';
 
@@ -14,23 +15,29 @@ export { DURATION_BUCKETS } from './duration-buckets';
  */
 export class MeshMetrics {
   readonly registry: Registry;
-  /** @internal */ readonly requests: Counter<'service' | 'endpoint' | 'code'>;
+  /** @internal The series of `natsmesh_requests_total`, counted by the endpoints. */
+  private readonly requests = new Tallies();
+  private readonly meters: EndpointMeter[] = [];
   /** @internal */ readonly duration: Histogram<'service' | 'endpoint'>;
-  /** @internal */ readonly inFlight: Gauge<'service' | 'endpoint'>;
-  /** @internal */ readonly events: Counter<'service' | 'handler' | 'outcome'>;
-  /** @internal */ readonly redeliveries: Counter<'service' | 'handler'>;
+  /** @internal The series of `natsmesh_events_total`, counted by the `@On` handlers. */
+  readonly events = new Tallies();
+  /** @internal The series of `natsmesh_event_redeliveries_total`. */
+  readonly redeliveries = new Tallies();
   private readonly connected: Gauge;
   private readonly reconnects: Counter;
 
   constructor(defaultMetrics: boolean) {
     const prom = loadPromClient();
     const registers = [(this.registry = new prom.Registry())];
-    this.requests = new prom.Counter({
-      name: 'natsmesh_requests_total',
-      help: 'Requests handled, by outcome: code is OK or the MeshError code answered (EXPIRED: dropped for its deadline, no reply).',
-      labelNames: ['service', 'endpoint', 'code'],
-      registers,
-    });
+    this.requests.of(
+      new prom.Counter({
+        name: 'natsmesh_requests_total',
+        help: 'Requests handled, by outcome: code is OK or the MeshError code answered (EXPIRED: dropped for its deadline, no reply).',
+        labelNames: ['service', 'endpoint', 'code'],
+        registers,
+        collect: () => this.requests.flush(),
+      }),
+    );
     this.duration = new prom.Histogram({
       name: 'natsmesh_request_duration_seconds',
       help: 'Time from a request reaching its endpoint to its answer (or refusal), seconds.',
@@ -38,27 +45,44 @@ export class MeshMetrics {
       buckets: [...DURATION_BUCKETS],
       registers,
     });
-    this.inFlight = new prom.Gauge({ name: 'natsmesh_requests_in_flight', help: 'Requests being handled now.', labelNames: ['service', 'endpoint'], registers });
-    this.events = new prom.Counter({
-      name: 'natsmesh_events_total',
-      help: 'Event deliveries to @On handlers, each under one outcome: handled, failed or refused (plain); handled, redelivered, dead_lettered (durable; failed only when the dead letter could not be published).',
-      labelNames: ['service', 'handler', 'outcome'],
+    const inFlight: Gauge<'service' | 'endpoint'> = new prom.Gauge({
+      name: 'natsmesh_requests_in_flight',
+      help: 'Requests being handled now.',
+      labelNames: ['service', 'endpoint'],
       registers,
+      collect: () => {
+        for (const m of this.meters) inFlight.set(m.labels, m.inFlight);
+      },
     });
-    this.redeliveries = new prom.Counter({
-      name: 'natsmesh_event_redeliveries_total',
-      help: 'Durable event deliveries that had been delivered before (JetStream delivery count above 1): after a failure, an ack wait that ran out, or an instance that went away.',
-      labelNames: ['service', 'handler'],
-      registers,
-    });
+    this.events.of(
+      new prom.Counter({
+        name: 'natsmesh_events_total',
+        help: 'Event deliveries to @On handlers, each under one outcome: handled, failed or refused (plain); handled, redelivered, dead_lettered (durable; failed only when the dead letter could not be published).',
+        labelNames: ['service', 'handler', 'outcome'],
+        registers,
+        collect: () => this.events.flush(),
+      }),
+    );
+    this.redeliveries.of(
+      new prom.Counter({
+        name: 'natsmesh_event_redeliveries_total',
+        help: 'Durable event deliveries that had been delivered before (JetStream delivery count above 1): after a failure, an ack wait that ran out, or an instance that went away.',
+        labelNames: ['service', 'handler'],
+        registers,
+        collect: () => this.redeliveries.flush(),
+      }),
+    );
     this.connected = new prom.Gauge({ name: 'natsmesh_nats_connected', help: '1 while the app is connected to NATS, else 0.', registers });
     this.reconnects = new prom.Counter({ name: 'natsmesh_nats_reconnects_total', help: 'Times the NATS connection came back after a loss.', registers });
     if (defaultMetrics) prom.collectDefaultMetrics({ register: this.registry });
   }
 
-  /** The built-in `handle` middleware counting the requests of one endpoint. */
-  forEndpoint(service: string, endpoint: string): Middleware {
-    return new RequestMetrics(this, service, endpoint);
+  /** The statistics of one endpoint, counting its requests into the metrics as well. */
+  forEndpoint(service: string, endpoint: string): EndpointMeter {
+    const labels = { service, endpoint };
+    const meter = new EndpointMeter(labels, this.duration.labels(labels), this.requests);
+    this.meters.push(meter);
+    return meter;
   }
 
   /** The built-in `event` middleware counting the deliveries to one `@On` handler. */

@@ -1,6 +1,7 @@
 import type { Msg, NatsError } from 'nats';
 import { MAX_TIMER_MS } from '../options/check-millis';
 import { EndpointStats } from '../discovery/endpoint-stats';
+import type { EndpointMeter } from '../metrics/endpoint-meter';
 import { bindNew } from '../logging/app-logger';
 import { tracedLogger } from '../logging/traced-logger';
 import type { Logger } from '../logging/logger';
@@ -51,8 +52,8 @@ export class EndpointRoute {
   private readonly fn: HandlerFn;
   private readonly defaultTimeout: number;
   private readonly pipeline: Step<MessageContext> | undefined;
-  /** Counters served on `$SRV.STATS`. */
-  readonly stats = new EndpointStats();
+  /** Counters served on `$SRV.STATS` (and, with metrics on, counted into them). */
+  readonly stats: EndpointStats;
   /** The app's logger bound to this service and endpoint, for the lines about its requests. */
   private readonly log: Logger;
 
@@ -67,10 +68,11 @@ export class EndpointRoute {
     private readonly maxPayload?: number,
     guards?: RouteGuards,
     middleware: readonly Middleware[] = [],
-    metrics?: Middleware,
+    metrics?: EndpointMeter,
     tracing?: Middleware,
   ) {
     this.subject = definition.subject;
+    this.stats = metrics ?? new EndpointStats();
     this.queue = definition.queue;
     this.fn = (instance as Record<string, HandlerFn>)[definition.method];
     this.log = bindNew(host.logger, { service: serviceName, endpoint: definition.name });
@@ -78,10 +80,11 @@ export class EndpointRoute {
     const builtIns: Middleware[] = [];
     if (guards?.rateLimit !== undefined) builtIns.push(new RateLimit(guards.rateLimit, this.stats));
     if (guards?.bulkhead !== undefined) builtIns.push(new Bulkhead(guards.bulkhead, this.stats));
-    // Tracing and metrics go outermost, before the deadline drop, so refusals and expired drops are seen.
-    const outer = [tracing, metrics].filter((m): m is Middleware => m !== undefined);
+    // Tracing goes outermost, before the deadline drop, so refusals and expired drops are seen.
+    // Metrics are not a layer: the route reports each request's end to the meter (this.stats).
+    const outer = tracing === undefined ? [] : [tracing];
     const all = [...outer, ...builtIns, ...middleware];
-    this.middleware = all.map(middlewareName);
+    this.middleware = [...(metrics === undefined ? [] : ['metrics']), ...all.map(middlewareName)];
     if (all.length === 0) {
       this.pipeline = undefined;
       this.onMessage = this.direct;
@@ -91,6 +94,13 @@ export class EndpointRoute {
       const inner: Step<MessageContext> = middleware.length === 0 ? handler : (ctx) => (ctx.deadline <= Date.now() ? expired() : handler(ctx));
       this.pipeline = serverPipeline([...outer, new DeadlineDrop(), ...builtIns, ...middleware], 'handle', inner);
       this.onMessage = this.piped;
+    }
+    if (metrics !== undefined) {
+      const base = this.onMessage;
+      this.onMessage = (err, msg) => {
+        if (!err) metrics.arrived();
+        base(err, msg);
+      };
     }
   }
 
@@ -123,14 +133,14 @@ export class EndpointRoute {
   };
 
   private answered(msg: Msg, ctx: MessageContext, started: number, value: unknown): void {
-    if (value === NO_REPLY) return this.expire(Date.now() - ctx.deadline, ctx);
+    if (value === NO_REPLY) return this.expire(started, Date.now() - ctx.deadline, ctx);
     const error = replyValue(msg, value, tracedLogger(this.log, ctx.traceFields), ctx.replyHeadersIfAny);
     this.stats.record(started, error);
     this.inFlight.leave();
   }
 
   private failed(msg: Msg, ctx: MessageContext, started: number, err: unknown): void {
-    if (err === EXPIRED) return this.expire(Date.now() - ctx.deadline, ctx);
+    if (err === EXPIRED) return this.expire(started, Date.now() - ctx.deadline, ctx);
     const log = tracedLogger(this.log, ctx.traceFields);
     const error = isRefusal(err) ? replyRefusal(msg, err as MeshError, log, ctx.replyHeadersIfAny) : replyError(msg, err, log, ctx.replyHeadersIfAny);
     this.stats.record(started, error);
@@ -141,7 +151,7 @@ export class EndpointRoute {
     const started = performance.now();
     const deadline = this.deadlineOf(msg, now);
     if (deadline <= now) {
-      this.expire(now - deadline);
+      this.expire(started, now - deadline);
       return;
     }
     let error: MeshError | undefined;
@@ -175,8 +185,8 @@ export class EndpointRoute {
   }
 
   // Nobody waits for the answer: no reply, no handler run. Counted in $SRV.STATS (data.expired).
-  private expire(lateMs: number, ctx?: MessageContext): void {
-    this.stats.expired++;
+  private expire(started: number, lateMs: number, ctx?: MessageContext): void {
+    this.stats.recordExpired(started);
     tracedLogger(this.log, ctx?.traceFields).debug({ subject: this.subject, lateMs }, 'request dropped: its deadline passed before the handler ran');
     this.inFlight.leave();
   }
