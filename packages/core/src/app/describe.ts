@@ -33,12 +33,18 @@ export interface ServiceDescription {
     bulkhead?: BulkheadOptions | false;
     /** Names of the middleware around the handler, outermost first; absent when none. */
     middleware?: string[];
+    /** Services (names or patterns) whose NATS users may call it; absent: every service that declares the call. */
+    allow?: string[];
   }[];
   subscriptions: {
     pattern: string;
     method: string;
     queue?: string;
     durable?: string;
+    /** With `durable`: the stream named in `@On`, when one is; else natsmesh derives it at createApp. */
+    stream?: string;
+    /** With `durable`: the dead-letter subject named in `@On`, when one is. */
+    deadLetter?: string;
     input?: string;
     description?: string;
     inputSchema?: JsonSchema;
@@ -84,6 +90,7 @@ export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNa
         rateLimit: e.rateLimit === undefined || e.rateLimit === false ? e.rateLimit : { ...e.rateLimit },
         bulkhead: e.bulkhead === undefined || e.bulkhead === false ? e.bulkhead : { ...e.bulkhead },
         middleware: namesOrNone(middlewareOf(s, e)),
+        allow: e.allow === undefined ? undefined : [...e.allow],
       }),
     ),
     subscriptions: s.subscriptions.map((e) =>
@@ -92,6 +99,8 @@ export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNa
         method: e.method,
         queue: e.queue,
         durable: e.durable,
+        stream: e.durableOptions?.stream,
+        deadLetter: e.durableOptions?.deadLetter,
         input: e.input?.name,
         description: e.description,
         inputSchema: schemaOf(e.input),

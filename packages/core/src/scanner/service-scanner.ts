@@ -15,6 +15,7 @@ import { assertUnreserved } from './reserved-subject';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 import { checkDescription, checkServiceOptions } from './service-options-check';
 import { inputClassOf } from './input-type';
+import { checkedAllow } from './allow-check';
 import type { MiddlewareRef } from '../middleware/middleware';
 
 /**
@@ -34,6 +35,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   const options = own.options;
   checkServiceOptions(`@Service('${own.name}') on ${cls}`, options);
   const queue = options.queue ?? own.name;
+  const serviceAllow = checkedAllow(options.allow, `@Service('${own.name}') on ${cls}`);
   const records = classChain(target).map((c) => metadataRegistry.get(c)).filter((r): r is ClassRecord => r !== undefined);
 
   checkUseTargets(records, cls);
@@ -55,7 +57,7 @@ export function scanService(target: Constructor): ServiceDefinition {
       ...(options.emits ?? []).map((subject) => ({ subject, payload: undefined, description: undefined })),
       ...records.flatMap((r) => r.emits.map((e) => ({ subject: e.subject, payload: e.options.payload, description: e.options.description }))),
     ],
-    endpoints: [...handlers.values()].map((h) => ({ ...endpointOf(own.name, queue, cls, h), middleware: methodUse(records, h.method) })),
+    endpoints: [...handlers.values()].map((h) => ({ ...endpointOf(own.name, queue, cls, h, serviceAllow), middleware: methodUse(records, h.method) })),
     subscriptions: [...events.values()].map((e) => ({ ...subscriptionOf(queue, cls, e, [...events.values()]), middleware: methodUse(records, e.method) })),
     dependencies: dependenciesOf(target, own.paramTypes),
     middleware: unique(records.flatMap((r) => r.use)),
@@ -63,7 +65,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   });
 }
 
-function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord): Omit<EndpointDefinition, 'middleware'> {
+function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord, serviceAllow: readonly string[] | undefined): Omit<EndpointDefinition, 'middleware'> {
   const where = `@Handle('${h.endpoint}') on ${cls}.${h.method}`;
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
@@ -84,6 +86,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
     retry: h.options.retry === undefined || h.options.retry === false ? h.options.retry : checkedRetry(h.options.retry, where),
     rateLimit: h.options.rateLimit === undefined || h.options.rateLimit === false ? h.options.rateLimit : checkedRateLimit(h.options.rateLimit, where),
     bulkhead: h.options.bulkhead === undefined || h.options.bulkhead === false ? h.options.bulkhead : checkedBulkhead(h.options.bulkhead, where),
+    allow: checkedAllow(h.options.allow, where) ?? serviceAllow,
   };
 }
 
