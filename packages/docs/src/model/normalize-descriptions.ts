@@ -65,6 +65,8 @@ function endpoint(e: Endpoint): Endpoint {
     inputSchema: schema(e.inputSchema),
     outputSchema: schema(e.outputSchema),
     middleware: middlewareNames(e.middleware),
+    // Who may call it: natsmesh acl reads it from the same model.
+    allow: stringList(e.allow),
   });
 }
 
@@ -74,6 +76,8 @@ function subscription(s: Subscription): Subscription {
     method: s.method,
     queue: s.queue,
     durable: s.durable,
+    stream: typeof s.stream === 'string' ? s.stream : undefined,
+    deadLetter: typeof s.deadLetter === 'string' ? s.deadLetter : undefined,
     input: s.input,
     description: s.description,
     inputSchema: schema(s.inputSchema),
@@ -87,6 +91,11 @@ function middlewareNames(names: unknown): string[] | undefined {
   if (!Array.isArray(names)) return undefined;
   const clean = names.filter((n): n is string => typeof n === 'string');
   return clean.length === 0 ? undefined : clean;
+}
+
+// Unlike middleware names, an empty allow list means something (no caller): it is kept.
+function stringList(list: unknown): string[] | undefined {
+  return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : undefined;
 }
 
 function schema(s: JsonSchema | undefined): JsonSchema | undefined {
