@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClient, MeshError, type MeshClient } from '@natsmesh/core';
 import { EXIT, UsageError } from './cli-error';
 import type { Command } from './command';
+import { aclCommand } from './commands/acl.command';
 import { callCommand } from './commands/call.command';
 import { docsCommand } from './commands/docs.command';
 import { emitCommand } from './commands/emit.command';
@@ -13,7 +14,7 @@ import { processIo, type CliIo } from './output/cli-io';
 import { failureOf, printFailure, printResult } from './output/cli-output';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, healthCommand, callCommand, emitCommand, docsCommand];
+export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, healthCommand, callCommand, emitCommand, docsCommand, aclCommand];
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   server: { type: 'string', short: 's' },
