@@ -1,12 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, nkeyAuthenticator } from 'nats';
+import { connect, credsAuthenticator, nkeyAuthenticator } from 'nats';
+import { createApp, createClient, scanService, type App, type Constructor } from '@natsmesh/core';
 import { startNatsServer } from '@natsmesh/testing';
 import { natsmesh } from './run-natsmesh';
 
 const HOTEL = ['--scan', 'examples/hotel/dist/**/*.service.js'];
 const WEB = ['--caller', 'web=hotel.booking.save,hotel.rooms.list'];
+
+const hotel = require(join(process.cwd(), 'examples/hotel/dist/services')) as { HOTEL_SERVICES: Constructor[] };
+const payments = require(join(process.cwd(), 'examples/hotel/dist/payments/payment-config')) as { PAYMENT_CONFIG: symbol; DEFAULT_PAYMENT_CONFIG: unknown };
 
 describe('natsmesh acl', () => {
   let dir: string;
@@ -92,9 +96,58 @@ describe('natsmesh acl', () => {
     expect(readFileSync(join(dir, 'authorization.conf'), 'utf8')).toContain('authorization {');
   });
 
-  it('refuses --format jwt for now and a caller without endpoints', async () => {
-    const jwt = await natsmesh('acl', ...HOTEL, '--format', 'jwt', '--out', dir);
-    expect(jwt).toMatchObject({ code: 2, err: expect.stringContaining('--format jwt') });
+  it('refuses a caller without endpoints and an unknown format', async () => {
     expect((await natsmesh('acl', ...HOTEL, '--caller', 'web', '--out', dir)).code).toBe(2);
+    expect((await natsmesh('acl', ...HOTEL, '--format', 'xml', '--out', dir)).code).toBe(2);
+  });
+
+  describe('--format jwt', () => {
+    it('writes an operator, an account and one 0600 .creds per user, byte-identical when regenerated', async () => {
+      const r = await natsmesh('acl', ...HOTEL, ...WEB, '--format', 'jwt', '--out', dir);
+      expect(r).toMatchObject({ code: 0, err: '' });
+      const files = readdirSync(dir).sort();
+      expect(files).toEqual(expect.arrayContaining(['server.conf', 'operator.jwt', 'account.jwt', 'operator.nk', 'account.nk', 'web.creds', 'web.nk', 'hotel.booking.creds']));
+      for (const f of files.filter((n) => /\.(nk|creds)$/.test(n))) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+      expect(r.out).not.toMatch(/(^|[^A-Z2-7])S[OAU][A-Z2-7]{50,}/);
+      const first = new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+      await new Promise((res) => setTimeout(res, 1100)); // a JWT issued a second later would differ
+      expect((await natsmesh('acl', ...HOTEL, ...WEB, '--format', 'jwt', '--out', dir)).code).toBe(0);
+      expect(new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]))).toEqual(first);
+    });
+
+    it('runs the hotel end to end with one .creds per service; the caller may request only what it was given', async () => {
+      expect((await natsmesh('acl', ...HOTEL, ...WEB, '--format', 'jwt', '--out', dir)).code).toBe(0);
+      const server = await startNatsServer({ config: readFileSync(join(dir, 'server.conf'), 'utf8') });
+      const apps: App[] = [];
+      try {
+        for (const service of hotel.HOTEL_SERVICES) {
+          const name = scanService(service).name;
+          const app = await createApp({
+            services: [service],
+            providers: [{ token: payments.PAYMENT_CONFIG, useValue: payments.DEFAULT_PAYMENT_CONFIG }],
+            nats: { servers: server.url, credsFile: join(dir, `${name}.creds`) },
+            logger: false,
+          });
+          await app.start();
+          apps.push(app);
+        }
+        const web = await createClient({ nats: { servers: server.url, credsFile: join(dir, 'web.creds'), inboxPrefix: '_INBOX_web' } });
+        try {
+          await expect(web.request('hotel.booking.save', { guest: 'Ann', room: 101, nights: 1 })).resolves.toMatchObject({ status: 'confirmed' });
+          await expect(web.request('hotel.payments.charge', {}, { timeout: 100 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        } finally {
+          await web.close();
+        }
+        const nc = await connect({ servers: server.url, authenticator: credsAuthenticator(readFileSync(join(dir, 'web.creds'))), inboxPrefix: '_INBOX_web' });
+        await expect(nc.request('hotel.rooms.reserve', undefined, { timeout: 1000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+        const inboxes = nc.subscribe('_INBOX.>');
+        await nc.flush();
+        expect(inboxes.isClosed()).toBe(true);
+        await nc.close();
+      } finally {
+        for (const app of apps) await app.stop();
+        await server.stop();
+      }
+    });
   });
 });

@@ -6,14 +6,15 @@ import { EXIT, UsageError } from '../cli-error';
 import { failureOf, printFailure, printResult } from '../output/cli-output';
 import { readSeeds, seedFileOf, writeAclFiles } from '../acl/acl-files';
 import { aclMatrixText } from '../acl/acl-matrix-text';
+import { writeJwtFiles } from '../acl/jwt-files';
 
-const FORMATS = ['server'] as const;
+const FORMATS = ['server', 'jwt'] as const;
 
 /** `natsmesh acl`: least-privilege NATS permissions from the service metadata, or the authorization matrix (`--check`). */
 export const aclCommand: Command = {
   name: 'acl',
   summary: 'generate least-privilege NATS permissions (nkey users) from code or the live mesh; --check prints who may call what',
-  usage: 'natsmesh acl (--scan <glob> | --module <file> | --live) [--caller <name>=<subject,…>]… [--format server] [--out <dir>] [--check]',
+  usage: 'natsmesh acl (--scan <glob> | --module <file> | --live) [--caller <name>=<subject,…>]… [--format server|jwt] [--out <dir>] [--check]',
   help: [
     'Writes <out>/authorization.conf, a nats-server `authorization { users = [...] }` block with one nkey',
     'user per service and per --caller role, and each user\'s nkey seed as <out>/<name>.nk (mode 0600;',
@@ -21,6 +22,8 @@ export const aclCommand: Command = {
     'never printed. Each service connects with its seed and inboxPrefix _INBOX_<service> (createApp sets',
     'it for an app of one service). --check writes nothing: it prints the authorization matrix and',
     "exits 1 when a service or caller declares a call the callee's allow refuses.",
+    '--format jwt writes decentralised auth instead: <out>/server.conf (operator JWT, resolver MEMORY and',
+    'the account preloaded), the operator and account seeds, and one <name>.creds per user (0600).',
     '',
     'Examples:',
     "  natsmesh acl --scan 'dist/**/*.service.js' --caller web=hotel.booking.save,hotel.rooms.list --out acl",
@@ -43,8 +46,7 @@ export const aclCommand: Command = {
     if (live && Boolean(scan || modules)) throw new UsageError('acl takes either --scan/--module (static) or --live, not both.');
     if (!live && !(scan || modules)) throw new UsageError('acl needs a source: --scan "dist/**/*.service.js" or --module <file> (static), or --live (the running mesh).');
     const format = (values.format as string | undefined) ?? 'server';
-    if (format === 'jwt') throw new UsageError('--format jwt (operator/account/user JWTs and .creds) is not available yet: use --format server.');
-    if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new UsageError(`Unknown format ${format}: use server.`);
+    if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new UsageError(`Unknown format ${format}: use server or jwt.`);
     const callers = ((values.caller as string[] | undefined) ?? []).map(parseCaller);
     const check = values.check === true;
 
@@ -85,11 +87,14 @@ export const aclCommand: Command = {
       printResult(io, json, { matrix: acl.matrix, problems: acl.problems }, () => aclMatrixText(acl));
       return refused.length > 0 ? EXIT.FAILED : EXIT.OK;
     }
-    const files = writeAclFiles(out, acl).map((f) => relative(process.cwd(), f));
-    printResult(io, json, { users, files, problems: acl.problems }, () =>
+    const jwt = format === 'jwt';
+    const files = (jwt ? await writeJwtFiles(out, acl) : writeAclFiles(out, acl)).map((f) => relative(process.cwd(), f));
+    printResult(io, json, { format, users, files, problems: acl.problems }, () =>
       [
-        `Wrote ${files[0]} with ${users.length} user(s), and their nkey seeds (0600) beside it:`,
-        ...users.map((u) => `  ${u.kind.padEnd(7)} ${u.name}  inboxPrefix ${u.inboxPrefix}  ${seedFileOf(u.name)}`),
+        jwt
+          ? `Wrote ${files[0]} (operator, memory resolver, account) and one .creds file (0600) per user:`
+          : `Wrote ${files[0]} with ${users.length} user(s), and their nkey seeds (0600) beside it:`,
+        ...users.map((u) => `  ${u.kind.padEnd(7)} ${u.name}  inboxPrefix ${u.inboxPrefix}  ${jwt ? seedFileOf(u.name).replace(/\.nk$/, '.creds') : seedFileOf(u.name)}`),
         `Include it from the nats-server config: include "${files[0]}"`,
       ].join('\n'),
     );
