@@ -3,6 +3,7 @@ import { createClient, MeshError, type MeshClient } from '@natsmesh/core';
 import { EXIT, UsageError } from './cli-error';
 import type { Command } from './command';
 import { alertsCommand } from './commands/alerts.command';
+import { aclCommand } from './commands/acl.command';
 import { callCommand } from './commands/call.command';
 import { docsCommand } from './commands/docs.command';
 import { emitCommand } from './commands/emit.command';
@@ -14,7 +15,7 @@ import { processIo, type CliIo } from './output/cli-io';
 import { failureOf, printFailure, printResult } from './output/cli-output';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, healthCommand, callCommand, emitCommand, docsCommand, alertsCommand];
+export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, healthCommand, callCommand, emitCommand, docsCommand, alertsCommand, aclCommand];
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   server: { type: 'string', short: 's' },

@@ -86,6 +86,11 @@ export { createLogger } from './logging/logger';
 export type { Logger, LogFn, LogLevel, LogSink, CreateLoggerOptions, LogFormat } from './logging/logger';
 
 export { describeService } from './app/describe';
+export { generateAcl } from './acl/generate-acl';
+export type { GenerateAclOptions } from './acl/generate-acl';
+export { renderServerAuthorization } from './acl/render-server-authorization';
+export { inboxPrefixOf } from './acl/inbox-prefix';
+export type { Acl, AclUser, AclPermissions, AclProblem, CallerRole, MatrixRow } from './acl/acl-model';
 export { loadServices } from './app/load-services';
 export { toJsonSchema } from './schema/to-json-schema';
 export { JSON_SCHEMA_DIALECT, orderJsonSchema } from './schema/json-schema';

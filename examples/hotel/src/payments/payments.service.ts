@@ -14,7 +14,7 @@ export interface Refunded {
 @Emits('app.payments.save', { description: 'A charge went through' })
 @Emits('app.payments.delete', { description: 'A charge was refunded' })
 @Emits('app.payments.error', { description: 'A charge was declined' })
-@Service('hotel.payments', { version: '1.0.0', description: 'Charges and refunds' })
+@Service('hotel.payments', { version: '1.0.0', description: 'Charges and refunds', allow: ['hotel.booking'] })
 export class PaymentsService {
   constructor(
     @Inject(PAYMENT_CONFIG) private readonly config: PaymentConfig,

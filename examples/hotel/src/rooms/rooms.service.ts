@@ -25,7 +25,7 @@ export class RoomsService {
   }
 
   /** @throws MeshError `NOT_FOUND` for a room the hotel does not have, `CONFLICT` when another booking holds it. */
-  @Handle('reserve', { description: 'Holds a free room for a booking', slo: { errorRate: 0.0005, p99: 50 } })
+  @Handle('reserve', { description: 'Holds a free room for a booking', slo: { errorRate: 0.0005, p99: 50 }, allow: ['hotel.booking'] })
   reserve(input: RoomHold, ctx: Context): ReservedRoom {
     const room = this.mustFind(input.room);
     if (room.heldBy !== undefined && room.heldBy !== input.bookingId) {
@@ -38,7 +38,7 @@ export class RoomsService {
   }
 
   /** @throws MeshError `NOT_FOUND` for an unknown room, `CONFLICT` when another booking holds it. */
-  @Handle('release', { description: 'Frees the room a booking holds; freeing a free room does nothing' })
+  @Handle('release', { description: 'Frees the room a booking holds; freeing a free room does nothing', allow: ['hotel.booking'] })
   release(input: RoomHold, ctx: Context): Room {
     const room = this.mustFind(input.room);
     if (room.heldBy === undefined) return room;

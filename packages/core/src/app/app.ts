@@ -2,7 +2,8 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { Registry } from 'prom-client';
 import type { DependencyContainer } from 'tsyringe';
 import type { MeshClient } from '../client/mesh-client';
-import { connectNats, drainAndClose, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import { connectNats, drainAndClose, isNatsConnection, type NatsConnectOptions, type NatsInput } from '../client/nats-connection';
+import { inboxPrefixOf } from '../acl/inbox-prefix';
 import { DiscoveryResponder } from '../discovery/discovery-responder';
 import { DIRECT_PREFIX } from '../discovery/discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
@@ -57,6 +58,28 @@ export interface AppParts {
 }
 
 type State = AppState;
+
+/**
+ * The connection options of an app, with the inbox prefix of its one service's generated NATS
+ * user (`_INBOX_<service>`) unless given: under `natsmesh acl` permissions a user may read its own
+ * inbox only. An app hosting several services keeps nats.js's `_INBOX`.
+ */
+function withInboxPrefix(nats: NatsConnectOptions | undefined, definitions: readonly ServiceDefinition[]): NatsConnectOptions | undefined {
+  if (definitions.length !== 1 || nats?.inboxPrefix !== undefined) return nats;
+  return { ...nats, inboxPrefix: inboxPrefixOf(definitions[0].name) };
+}
+
+function refusedSubscriptions(subs: readonly Subscription[], definitions: readonly ServiceDefinition[]): MeshError {
+  const what = subs.map((s) => {
+    const queue = (s as { queue?: string }).queue;
+    return queue ? `"${s.getSubject()}" (queue ${queue})` : `"${s.getSubject()}"`;
+  });
+  return new MeshError(
+    'FORBIDDEN',
+    `NATS refused the subscription to ${what.join(', ')}: the connection's user may not subscribe there. ` +
+      `Connect ${definitions.map((d) => d.name).join(', ')} with its own generated user (natsmesh acl, regenerated after the change), or remove the handler that takes another service's subject.`,
+  );
+}
 
 /** A set of services wired to NATS. Made by {@link createApp}. */
 export class App {
@@ -157,7 +180,7 @@ export class App {
       if (isNatsConnection(nats)) {
         this.nc = nats;
       } else {
-        this.nc = await connectNats(nats, `natsmesh:${this.parts.definitions.map((d) => d.name).join(',')}`);
+        this.nc = await connectNats(withInboxPrefix(nats, this.parts.definitions), `natsmesh:${this.parts.definitions.map((d) => d.name).join(',')}`);
         this.ownsConnection = true;
       }
       const nc = this.nc;
@@ -193,6 +216,9 @@ export class App {
         this.responder.start(nc);
       }
       await nc.flush();
+      // The server answers a refused SUB with -ERR before the PONG of that flush; nats.js closes the subscription.
+      const refused = this.subs.filter((sub) => sub.isClosed());
+      if (refused.length > 0) throw refusedSubscriptions(refused, this.parts.definitions);
       this.setConnected(true, false);
       void this.watchConnection(nc);
     } catch (err) {
@@ -272,7 +298,7 @@ export class App {
       } else if (s.type === 'reconnect') {
         this.setConnected(true, true);
         log.info({ server: s.data }, 'NATS connection back; subscriptions restored');
-      } else if (s.type === 'error') log.error({ err: s.data as unknown as Error }, 'NATS connection error');
+      } else if (s.type === 'error' && s.data !== 'PERMISSIONS_VIOLATION') log.error({ err: s.data as unknown as Error }, 'NATS connection error');
     }
   }
 }

@@ -1,5 +1,6 @@
 import { nuid } from 'nats';
 import { container as rootContainer } from 'tsyringe';
+import { logPermissionViolation } from './log-permission-violation';
 import { MeshClient } from '../client/mesh-client';
 import { buildServices } from '../di/build-container';
 import { MeshError } from '../errors/mesh-error';
@@ -78,6 +79,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   // A fire-and-forget ctx.emit whose async emit middleware failed: nobody awaits it, so the log says it.
   client.onDroppedEmitFailure = (err, subject) => logSafely(() => logger.warn({ err, subject }, 'event not emitted: its emit middleware failed and nobody awaited the emit'));
+  client.onPermissionViolation = (v, request) => logSafely(() => logPermissionViolation(logger, definitions, v, request));
   const host = { instanceId, client, logger };
   const inFlight = new InFlight();
   const validators = new Map<Constructor, DtoValidator>();

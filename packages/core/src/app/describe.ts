@@ -36,12 +36,18 @@ export interface ServiceDescription {
     middleware?: string[];
     /** The service level objective; absent when none. */
     slo?: SloOptions;
+    /** Services (names or patterns) whose NATS users may call it; absent: every service that declares the call. */
+    allow?: string[];
   }[];
   subscriptions: {
     pattern: string;
     method: string;
     queue?: string;
     durable?: string;
+    /** With `durable`: the stream named in `@On`, when one is; else natsmesh derives it at createApp. */
+    stream?: string;
+    /** With `durable`: the dead-letter subject named in `@On`, when one is. */
+    deadLetter?: string;
     input?: string;
     description?: string;
     inputSchema?: JsonSchema;
@@ -88,6 +94,7 @@ export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNa
         bulkhead: e.bulkhead === undefined || e.bulkhead === false ? e.bulkhead : { ...e.bulkhead },
         middleware: namesOrNone(middlewareOf(s, e)),
         slo: e.slo === undefined ? undefined : { ...e.slo, ...(e.slo.clientCodes ? { clientCodes: [...e.slo.clientCodes] } : {}) },
+        allow: e.allow === undefined ? undefined : [...e.allow],
       }),
     ),
     subscriptions: s.subscriptions.map((e) =>
@@ -96,6 +103,8 @@ export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNa
         method: e.method,
         queue: e.queue,
         durable: e.durable,
+        stream: e.durableOptions?.stream,
+        deadLetter: e.durableOptions?.deadLetter,
         input: e.input?.name,
         description: e.description,
         inputSchema: schemaOf(e.input),

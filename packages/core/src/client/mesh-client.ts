@@ -33,6 +33,7 @@ import { emitOutcome } from './emit-outcome';
 import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
 import type { ClientMetrics } from '../metrics/client-metrics';
+import { watchPermissions, type PermissionViolation } from './permission-watch';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -106,6 +107,12 @@ export class MeshClient {
    * default (`createClient`); `createApp` logs it. What it throws is ignored.
    */
   onDroppedEmitFailure: ((err: MeshError, subject: string) => void) | undefined;
+  /**
+   * @internal Told of every permissions violation the server reports on the connection, after a
+   * refused publish failed the request waiting on it (`request`: whether one was). `createApp` logs it.
+   */
+  onPermissionViolation: ((v: PermissionViolation, request: boolean) => void) | undefined;
+  private stopPermissionWatch: (() => void) | undefined;
 
   /**
    * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
@@ -145,6 +152,14 @@ export class MeshClient {
     this.closed = false;
     this.requester = new MuxRequester(nc);
     this.js = undefined;
+    this.stopPermissionWatch?.();
+    this.stopPermissionWatch = watchPermissions(nc, (v) => this.onRefused(v));
+  }
+
+  // A refused publish fails its request at once with FORBIDDEN instead of waiting for the timeout.
+  private onRefused(v: PermissionViolation): void {
+    const request = v.operation === 'publish' && this.requester !== undefined && this.requester.refuse(v.subject, forbidden(v.subject));
+    this.onPermissionViolation?.(v, request);
   }
 
   /**
@@ -237,6 +252,8 @@ export class MeshClient {
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
+    this.stopPermissionWatch?.();
+    this.stopPermissionWatch = undefined;
     this.closed = this.nc !== undefined || this.closed;
     this.nc = undefined;
     this.js = undefined;
@@ -569,6 +586,13 @@ export class MeshClient {
 /** A per-call timeout, checked: 1…2^31-1 ms, whole ms. */
 function callTimeout(timeout: number): number {
   return Math.max(1, Math.floor(checkMillis(timeout, 'request option timeout')));
+}
+
+function forbidden(subject: string): MeshError {
+  return new MeshError(
+    'FORBIDDEN',
+    `NATS refused the request to "${subject}": this connection's user may not publish there. Declare it in the calling service's @Service({ calls: ['${subject}'] }) (and in the callee's allow, if it has one), then regenerate the permissions (natsmesh acl).`,
+  );
 }
 
 function badStrategy(strategy: string): MeshError {

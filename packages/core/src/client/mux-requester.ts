@@ -57,6 +57,23 @@ export class MuxRequester {
     return promise;
   }
 
+  /**
+   * Fails the oldest request in flight to `subject` with `error`, for a publish the server refused
+   * (it says which subject, not which message; it answers violations in the order of the publishes).
+   *
+   * @returns true when a request was waiting on that subject.
+   */
+  refuse(subject: string, error: MeshError): boolean {
+    for (const p of this.pending.values()) {
+      if (p.subject !== subject) continue;
+      this.pending.delete(p.token);
+      this.deadlines.settle(p, p.lane!);
+      p.reject(error);
+      return true;
+    }
+    return false;
+  }
+
   /** Rejects everything in flight with `UNAVAILABLE` and stops the reply subscription. */
   close(): void {
     if (this.closed) return;

@@ -18,6 +18,12 @@ export interface ServiceOptions {
   readonly calls?: readonly string[];
   /** Subjects this service publishes events on (docs, ACLs). */
   readonly emits?: readonly string[];
+  /**
+   * Default of `@Handle({ allow })` for every endpoint of the service: the services (names or
+   * subject patterns such as `hotel.>`) whose generated NATS users may call them. Unset: every
+   * service that declares the call in its `calls`. Enforced by nats-server (see `natsmesh acl`).
+   */
+  readonly allow?: readonly string[];
 }
 
 /** Options of {@link Handle}. */
@@ -33,6 +39,12 @@ export interface HandleOptions {
   /** Output DTO class, serialised through class-transformer. */
   readonly output?: Constructor;
   readonly description?: string;
+  /**
+   * The services (names or subject patterns such as `hotel.>`) whose generated NATS users may
+   * call this endpoint; default the service's `allow`. `[]`: no one. Enforced by nats-server
+   * through the permissions `natsmesh acl` generates, not by code in the receiver.
+   */
+  readonly allow?: readonly string[];
   /** Safe to repeat: callers retry it with their default retry policy. */
   readonly idempotent?: boolean;
   /** Retry policy callers follow (they learn it from the class or from discovery); `false`: never retry. */

@@ -25,6 +25,8 @@ export interface EndpointDefinition {
   readonly slo: SloOptions | undefined;
   /** `@Use` on the method (inner to the service's), in the order given. */
   readonly middleware: readonly MiddlewareRef[];
+  /** Services (names or patterns) that may call it, from `@Handle` or `@Service` `allow`; undefined: every declared caller. */
+  readonly allow: readonly string[] | undefined;
 }
 
 /** One event subscription of a service. */

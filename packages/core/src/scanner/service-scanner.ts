@@ -16,6 +16,7 @@ import { checkedSlo } from '../metrics/slo-options';
 import { checkedBulkhead, checkedRateLimit, checkedRetry } from './resilience-check';
 import { checkDescription, checkServiceOptions } from './service-options-check';
 import { inputClassOf } from './input-type';
+import { checkedAllow } from './allow-check';
 import type { MiddlewareRef } from '../middleware/middleware';
 
 /**
@@ -35,6 +36,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   const options = own.options;
   checkServiceOptions(`@Service('${own.name}') on ${cls}`, options);
   const queue = options.queue ?? own.name;
+  const serviceAllow = checkedAllow(options.allow, `@Service('${own.name}') on ${cls}`);
   const records = classChain(target).map((c) => metadataRegistry.get(c)).filter((r): r is ClassRecord => r !== undefined);
 
   checkUseTargets(records, cls);
@@ -56,7 +58,7 @@ export function scanService(target: Constructor): ServiceDefinition {
       ...(options.emits ?? []).map((subject) => ({ subject, payload: undefined, description: undefined })),
       ...records.flatMap((r) => r.emits.map((e) => ({ subject: e.subject, payload: e.options.payload, description: e.options.description }))),
     ],
-    endpoints: [...handlers.values()].map((h) => ({ ...endpointOf(own.name, queue, cls, h), middleware: methodUse(records, h.method) })),
+    endpoints: [...handlers.values()].map((h) => ({ ...endpointOf(own.name, queue, cls, h, serviceAllow), middleware: methodUse(records, h.method) })),
     subscriptions: [...events.values()].map((e) => ({ ...subscriptionOf(queue, cls, e, [...events.values()]), middleware: methodUse(records, e.method) })),
     dependencies: dependenciesOf(target, own.paramTypes),
     middleware: unique(records.flatMap((r) => r.use)),
@@ -64,7 +66,7 @@ export function scanService(target: Constructor): ServiceDefinition {
   });
 }
 
-function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord): Omit<EndpointDefinition, 'middleware'> {
+function endpointOf(service: string, queue: string, cls: string, h: HandlerRecord, serviceAllow: readonly string[] | undefined): Omit<EndpointDefinition, 'middleware'> {
   const where = `@Handle('${h.endpoint}') on ${cls}.${h.method}`;
   const subject = h.options.subject ?? `${service}.${h.endpoint}`;
   assertSubject(h.endpoint, where, false);
@@ -86,6 +88,7 @@ function endpointOf(service: string, queue: string, cls: string, h: HandlerRecor
     rateLimit: h.options.rateLimit === undefined || h.options.rateLimit === false ? h.options.rateLimit : checkedRateLimit(h.options.rateLimit, where),
     bulkhead: h.options.bulkhead === undefined || h.options.bulkhead === false ? h.options.bulkhead : checkedBulkhead(h.options.bulkhead, where),
     slo: h.options.slo === undefined ? undefined : checkedSlo(h.options.slo, where),
+    allow: checkedAllow(h.options.allow, where) ?? serviceAllow,
   };
 }
 

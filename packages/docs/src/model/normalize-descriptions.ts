@@ -66,6 +66,8 @@ function endpoint(e: Endpoint): Endpoint {
     outputSchema: schema(e.outputSchema),
     middleware: middlewareNames(e.middleware),
     slo: sloOf(e.slo),
+    // Who may call it: natsmesh acl reads it from the same model.
+    allow: stringList(e.allow),
   });
 }
 
@@ -75,6 +77,8 @@ function subscription(s: Subscription): Subscription {
     method: s.method,
     queue: s.queue,
     durable: s.durable,
+    stream: typeof s.stream === 'string' ? s.stream : undefined,
+    deadLetter: typeof s.deadLetter === 'string' ? s.deadLetter : undefined,
     input: s.input,
     description: s.description,
     inputSchema: schema(s.inputSchema),
@@ -98,6 +102,11 @@ function sloOf(slo: unknown): SloOptions | undefined {
   } catch {
     return undefined;
   }
+}
+
+// Unlike middleware names, an empty allow list means something (no caller): it is kept.
+function stringList(list: unknown): string[] | undefined {
+  return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : undefined;
 }
 
 function schema(s: JsonSchema | undefined): JsonSchema | undefined {

@@ -1,0 +1,126 @@
+import { relative } from 'node:path';
+import { DISCOVER_SUBJECT, gather, generateAcl, MeshError, type CallerRole, type InstanceInfo, type ServiceDescription } from '@natsmesh/core';
+import { DocsError, loadDescriptions } from '@natsmesh/docs';
+import type { Command } from '../command';
+import { EXIT, UsageError } from '../cli-error';
+import { failureOf, printFailure, printResult } from '../output/cli-output';
+import { readSeeds, seedFileOf, writeAclFiles } from '../acl/acl-files';
+import { aclMatrixText } from '../acl/acl-matrix-text';
+import { writeJwtFiles } from '../acl/jwt-files';
+
+const FORMATS = ['server', 'jwt'] as const;
+
+/** `natsmesh acl`: least-privilege NATS permissions from the service metadata, or the authorization matrix (`--check`). */
+export const aclCommand: Command = {
+  name: 'acl',
+  summary: 'generate least-privilege NATS permissions (nkey users) from code or the live mesh; --check prints who may call what',
+  usage: 'natsmesh acl (--scan <glob> | --module <file> | --live) [--caller <name>=<subject,…>]… [--format server|jwt] [--out <dir>] [--check]',
+  help: [
+    'Writes <out>/authorization.conf, a nats-server `authorization { users = [...] }` block with one nkey',
+    'user per service and per --caller role, and each user\'s nkey seed as <out>/<name>.nk (mode 0600;',
+    'seeds already there are kept, so unchanged services regenerate byte-identical output). Seeds are',
+    'never printed. Each service connects with its seed and inboxPrefix _INBOX_<service> (createApp sets',
+    'it for an app of one service). --check writes nothing: it prints the authorization matrix and',
+    "exits 1 when a service or caller declares a call the callee's allow refuses.",
+    '--format jwt writes decentralised auth instead: <out>/server.conf (operator JWT, resolver MEMORY and',
+    'the account preloaded), the operator and account seeds, and one <name>.creds per user (0600).',
+    '',
+    'Examples:',
+    "  natsmesh acl --scan 'dist/**/*.service.js' --caller web=hotel.booking.save,hotel.rooms.list --out acl",
+    "  natsmesh acl --scan 'dist/**/*.service.js' --check",
+  ].join('\n'),
+  options: {
+    scan: { type: 'string', multiple: true },
+    module: { type: 'string', multiple: true },
+    live: { type: 'boolean' },
+    caller: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    check: { type: 'boolean' },
+  },
+  maxArgs: 0,
+  async run({ values, io, json, connect }) {
+    const scan = values.scan as string[] | undefined;
+    const modules = values.module as string[] | undefined;
+    const live = values.live === true;
+    if (live && Boolean(scan || modules)) throw new UsageError('acl takes either --scan/--module (static) or --live, not both.');
+    if (!live && !(scan || modules)) throw new UsageError('acl needs a source: --scan "dist/**/*.service.js" or --module <file> (static), or --live (the running mesh).');
+    const format = (values.format as string | undefined) ?? 'server';
+    if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new UsageError(`Unknown format ${format}: use server or jwt.`);
+    const callers = ((values.caller as string[] | undefined) ?? []).map(parseCaller);
+    const check = values.check === true;
+
+    let descriptions: ServiceDescription[];
+    try {
+      if (live) {
+        const client = await connect();
+        const instances = await gather<InstanceInfo>(client.connection, DISCOVER_SUBJECT, { maxWait: 2000, quiet: 200 });
+        descriptions = oneEach(instances.flatMap((i) => (Array.isArray(i?.services) ? i.services : [])));
+        if (descriptions.length === 0) {
+          const message = 'No natsmesh instance answered on the mesh: start one, or check --server.';
+          printFailure(io, json, { code: 'NO_RESPONDERS', message }, message);
+          return EXIT.FAILED;
+        }
+      } else {
+        descriptions = await loadDescriptions({ scan, modules });
+      }
+    } catch (err) {
+      if (!(err instanceof DocsError)) throw err;
+      printFailure(io, json, failureOf(err), `${err.code}: ${err.message}`);
+      return EXIT.FAILED;
+    }
+    const names = [...descriptions.map((d) => d.name), ...callers.map((c) => c.name)];
+    checkSeedFiles(names);
+    const out = typeof values.out === 'string' ? values.out : 'natsmesh-acl';
+    let acl;
+    try {
+      acl = generateAcl(descriptions, { callers, seeds: check ? undefined : readSeeds(out, names) });
+    } catch (err) {
+      if (!MeshError.is(err)) throw err;
+      printFailure(io, json, failureOf(err), `${err.code}: ${err.message}`);
+      return EXIT.FAILED;
+    }
+    const refused = acl.problems.filter((p) => p.kind === 'not-allowed');
+    for (const p of acl.problems) if (!json) io.err(`${p.kind === 'not-allowed' ? 'error' : 'warning'}: ${p.message}`);
+    const users = acl.users.map(({ name, kind, inboxPrefix, nkey }) => ({ name, kind, inboxPrefix, nkey }));
+    if (check) {
+      printResult(io, json, { matrix: acl.matrix, problems: acl.problems }, () => aclMatrixText(acl));
+      return refused.length > 0 ? EXIT.FAILED : EXIT.OK;
+    }
+    const jwt = format === 'jwt';
+    const files = (jwt ? await writeJwtFiles(out, acl) : writeAclFiles(out, acl)).map((f) => relative(process.cwd(), f));
+    printResult(io, json, { format, users, files, problems: acl.problems }, () =>
+      [
+        jwt
+          ? `Wrote ${files[0]} (operator, memory resolver, account) and one .creds file (0600) per user:`
+          : `Wrote ${files[0]} with ${users.length} user(s), and their nkey seeds (0600) beside it:`,
+        ...users.map((u) => `  ${u.kind.padEnd(7)} ${u.name}  inboxPrefix ${u.inboxPrefix}  ${jwt ? seedFileOf(u.name).replace(/\.nk$/, '.creds') : seedFileOf(u.name)}`),
+        `Include it from the nats-server config: include "${files[0]}"`,
+      ].join('\n'),
+    );
+    return EXIT.OK;
+  },
+};
+
+function parseCaller(spec: string): CallerRole {
+  const eq = spec.indexOf('=');
+  const name = eq < 0 ? '' : spec.slice(0, eq).trim();
+  const calls = eq < 0 ? [] : spec.slice(eq + 1).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (name.length === 0 || calls.length === 0) throw new UsageError(`--caller "${spec}": write <name>=<endpoint subject>[,<subject>…], e.g. --caller web=hotel.booking.save,hotel.rooms.list.`);
+  return { name, calls };
+}
+
+function oneEach(descriptions: readonly ServiceDescription[]): ServiceDescription[] {
+  const byName = new Map<string, ServiceDescription>();
+  for (const d of descriptions) if (!byName.has(d.name)) byName.set(d.name, d);
+  return [...byName.values()];
+}
+
+function checkSeedFiles(names: readonly string[]): void {
+  const files = new Map<string, string>();
+  for (const n of names) {
+    const other = files.get(seedFileOf(n));
+    if (other !== undefined && other !== n) throw new UsageError(`"${other}" and "${n}" would share the seed file ${seedFileOf(n)}: rename one of them.`);
+    files.set(seedFileOf(n), n);
+  }
+}

@@ -1,0 +1,71 @@
+import { createUser, fromSeed } from 'nkeys.js';
+import type { ServiceDescription } from '../app/describe';
+import { MeshError } from '../errors/mesh-error';
+import { assertSubject } from '../scanner/subject';
+import { compare, grantCalls } from './authorization-matrix';
+import type { Acl, AclUser, CallerRole } from './acl-model';
+import { inboxPrefixOf } from './inbox-prefix';
+import { callerPermissions, servicePermissions } from './service-permissions';
+
+/** Options of {@link generateAcl}. */
+export interface GenerateAclOptions {
+  /** Outside clients and the endpoints each may call. */
+  readonly callers?: readonly CallerRole[];
+  /**
+   * Seeds (`SU…`) kept from an earlier run, by user name: reused, so the output for unchanged
+   * services is byte-identical. Users without one get a new key pair.
+   */
+  readonly seeds?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Least-privilege NATS permissions from the service model (`app.describe()`, `loadDescriptions`
+ * or discovery): one user per service and per caller role, with the matrix of who may call which
+ * endpoint and the declared calls the callees' `allow` refuses. Deterministic: the same model and
+ * seeds give the same users in the same order.
+ *
+ * @example
+ * const acl = generateAcl(app.describe(), { callers: [{ name: 'web', calls: ['hotel.booking.save'] }] });
+ * const conf = renderServerAuthorization(acl);   // include it in nats-server.conf
+ * @throws MeshError `INVALID_OPTIONS` for two services or roles of one name, a role without a name,
+ * or a seed that is not a user seed; `INVALID_SUBJECT` for a role's call that is no subject.
+ */
+export function generateAcl(descriptions: readonly ServiceDescription[], options: GenerateAclOptions = {}): Acl {
+  const callers = options.callers ?? [];
+  const names = new Set<string>();
+  for (const name of [...descriptions.map((d) => d.name), ...callers.map((c) => c.name)]) {
+    if (typeof name !== 'string' || name.length === 0) throw new MeshError('INVALID_OPTIONS', 'generateAcl got a caller role without a name: name each role, e.g. { name: "web", calls: [...] }.');
+    if (names.has(name)) throw new MeshError('INVALID_OPTIONS', `generateAcl got two services or caller roles named "${name}": each user needs its own name.`);
+    names.add(name);
+  }
+  for (const c of callers) for (const call of c.calls) assertSubject(call, `caller role ${c.name}`, true);
+  const services = [...descriptions].sort((a, b) => compare(a.name, b.name));
+  const { matrix, grants, problems } = grantCalls(services, [...services, ...callers]);
+  const seeds: Record<string, string> = {};
+  const user = (name: string, kind: AclUser['kind'], permissions: { publish: readonly string[]; subscribe: readonly string[] }, inboxPrefix: string): AclUser => {
+    seeds[name] = options.seeds?.[name] ?? new TextDecoder().decode(createUser().getSeed());
+    return { name, kind, inboxPrefix, nkey: publicKeyOf(name, seeds[name]), ...permissions };
+  };
+  const users = [
+    ...services.map((s) => {
+      const inbox = inboxPrefixOf(s.name);
+      return user(s.name, 'service', servicePermissions(s, grants.get(s.name) ?? [], inbox), inbox);
+    }),
+    ...callers.map((c) => {
+      const inbox = inboxPrefixOf(c.name);
+      return user(c.name, 'caller', callerPermissions(grants.get(c.name) ?? [], inbox), inbox);
+    }),
+  ].sort((a, b) => compare(a.name, b.name));
+  return { users, matrix, problems, seeds };
+}
+
+function publicKeyOf(name: string, seed: string): string {
+  try {
+    const kp = fromSeed(new TextEncoder().encode(seed.trim()));
+    const key = kp.getPublicKey();
+    if (!key.startsWith('U')) throw new Error('not a user key');
+    return key;
+  } catch (err) {
+    throw new MeshError('INVALID_OPTIONS', `The nkey seed of "${name}" is not a user seed (SU…): delete it to get a new one, or restore the right file.`, undefined, { cause: err });
+  }
+}

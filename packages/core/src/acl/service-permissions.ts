@@ -1,0 +1,89 @@
+import type { ServiceDescription } from '../app/describe';
+import {
+  DIRECT_PREFIX,
+  DISCOVER_SUBJECT,
+  DOWN_SUBJECT,
+  HEALTH_SUBJECT,
+  HEARTBEAT_SUBJECT,
+  INSTANCE_PREFIX,
+  SRV_PREFIX,
+  UP_SUBJECT,
+  toSrvName,
+} from '../discovery/discovery-subjects';
+import { DEAD_LETTER_PREFIX } from '../durable/durable-plan';
+import { compare } from './authorization-matrix';
+import type { AclPermissions } from './acl-model';
+
+const SRV_VERBS = ['PING', 'INFO', 'STATS'] as const;
+
+/**
+ * The permissions of a service's user: subscribe to its endpoints in their queue groups, its
+ * `@On` patterns, its instance-addressed and discovery subjects and its own inbox; publish the
+ * requests it may make (`granted`, also instance-addressed), the events it emits, the discovery
+ * announcements, and the JetStream API of its own durable consumers.
+ */
+export function servicePermissions(s: ServiceDescription, granted: readonly string[], inboxPrefix: string): AclPermissions {
+  const srv = toSrvName(s.name);
+  const subscribe = [
+    ...s.endpoints.flatMap((e) => [`${e.subject} ${e.queue}`, `${DIRECT_PREFIX}.*.${e.subject}`]),
+    ...s.subscriptions.filter((e) => e.durable === undefined).map((e) => (e.queue === undefined ? e.pattern : `${e.pattern} ${e.queue}`)),
+    ...SRV_VERBS.flatMap((v) => [`${SRV_PREFIX}.${v}`, `${SRV_PREFIX}.${v}.${srv}`, `${SRV_PREFIX}.${v}.${srv}.*`]),
+    DISCOVER_SUBJECT,
+    `${INSTANCE_PREFIX}.*`,
+    HEALTH_SUBJECT,
+    `${HEALTH_SUBJECT}.*`,
+    // The registry of app.client (client-side strategies, waitFor) listens to the announcements.
+    UP_SUBJECT,
+    DOWN_SUBJECT,
+    HEARTBEAT_SUBJECT,
+    `${inboxPrefix}.>`,
+  ];
+  const publish = [
+    ...granted.flatMap((subject) => [subject, `${DIRECT_PREFIX}.*.${subject}`]),
+    ...s.emits.map((e) => e.subject),
+    UP_SUBJECT,
+    DOWN_SUBJECT,
+    HEARTBEAT_SUBJECT,
+    DISCOVER_SUBJECT,
+    `${INSTANCE_PREFIX}.*`,
+    ...durableApi(s),
+  ];
+  return { publish: sorted(publish), subscribe: sorted(subscribe) };
+}
+
+/** A caller role: publish its granted requests, subscribe to its own inbox. */
+export function callerPermissions(granted: readonly string[], inboxPrefix: string): AclPermissions {
+  return { publish: sorted(granted), subscribe: [`${inboxPrefix}.>`] };
+}
+
+// What createApp's JetStream setup and the pull consumers of durable @On send: stream and consumer
+// info/create/update, pulls, acks and dead letters, for the service's own consumers only. The stream
+// is the one named in @On, else the one natsmesh derives (NATSMESH_<first token>).
+function durableApi(s: ServiceDescription): string[] {
+  const durables = s.subscriptions.filter((e) => e.durable !== undefined);
+  if (durables.length === 0) return [];
+  return [
+    '$JS.API.INFO',
+    ...durables.flatMap((e) => {
+      const stream = e.stream ?? `NATSMESH_${e.pattern.split('.')[0].replace(/[^A-Za-z0-9_-]/g, '_')}`;
+      const c = `${stream}.${e.durable!}`;
+      return [
+        `$JS.API.STREAM.INFO.${stream}`,
+        `$JS.API.STREAM.CREATE.${stream}`,
+        `$JS.API.STREAM.UPDATE.${stream}`,
+        `$JS.API.CONSUMER.LIST.${stream}`,
+        `$JS.API.CONSUMER.INFO.${c}`,
+        `$JS.API.CONSUMER.CREATE.${c}`,
+        `$JS.API.CONSUMER.CREATE.${c}.>`,
+        `$JS.API.CONSUMER.DURABLE.CREATE.${c}`,
+        `$JS.API.CONSUMER.MSG.NEXT.${c}`,
+        `$JS.ACK.${c}.>`,
+        e.deadLetter ?? `${DEAD_LETTER_PREFIX}.${c}`,
+      ];
+    }),
+  ];
+}
+
+function sorted(list: readonly string[]): string[] {
+  return [...new Set(list)].sort(compare);
+}

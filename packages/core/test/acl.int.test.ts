@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { startNatsServer, catchMeshError, type NatsServerHandle } from '@natsmesh/testing';
+import {
+  createApp,
+  createClient,
+  describeService,
+  Emits,
+  generateAcl,
+  Handle,
+  On,
+  renderServerAuthorization,
+  scanService,
+  Service,
+  type Acl,
+  type App,
+  type Constructor,
+  type Context,
+  type MeshClient,
+} from '@natsmesh/core';
+import { quietLogger } from './quiet-logger';
+import { until } from './until';
+
+const audited: string[] = [];
+
+@Service('acl.orders', { calls: ['acl.stock.take'] })
+@Emits('orders.created')
+class OrdersService {
+  @Handle('place')
+  async place(input: { id: string; durable?: boolean; undeclared?: boolean }, ctx: Context) {
+    await ctx.request('acl.stock.take', { id: input.id });
+    if (input.undeclared) ctx.emit('orders.secret', { id: input.id });
+    else if (input.durable) await ctx.emit('orders.created', { id: input.id }, { durable: true });
+    else ctx.emit('orders.created', { id: input.id });
+    return { placed: input.id };
+  }
+}
+
+@Service('acl.stock', { allow: ['acl.orders'] })
+class StockService {
+  @Handle('take')
+  take(input: { id: string }) {
+    return { taken: input.id };
+  }
+}
+
+@Service('acl.audit')
+class AuditService {
+  @On('orders.created', { durable: 'acl-audit' })
+  onCreated(evt: { id: string }) {
+    audited.push(evt.id);
+  }
+}
+
+const SERVICES: Constructor[] = [OrdersService, StockService, AuditService];
+
+describe('generated permissions with JetStream durables and events', () => {
+  let server: NatsServerHandle;
+  let acl: Acl;
+  const lines: Record<string, unknown>[] = [];
+  const apps: App[] = [];
+  let web: MeshClient;
+
+  beforeAll(async () => {
+    acl = generateAcl(SERVICES.map((c) => describeService(scanService(c))), { callers: [{ name: 'web', calls: ['acl.orders.place'] }] });
+    server = await startNatsServer({ jetstream: true, config: renderServerAuthorization(acl) });
+    for (const service of SERVICES) {
+      const name = scanService(service).name;
+      const app = await createApp({
+        services: [service],
+        nats: { servers: server.url, nkeySeed: acl.seeds[name] },
+        logger: quietLogger(lines),
+      });
+      apps.push(app);
+    }
+    // The consumer first: its stream must exist before a durable emit can be stored.
+    await apps[2].start();
+    await apps[1].start();
+    await apps[0].start();
+    web = await createClient({ nats: { servers: server.url, nkeySeed: acl.seeds.web, inboxPrefix: '_INBOX_web' } });
+  });
+
+  afterAll(async () => {
+    await web?.close();
+    for (const app of apps) await app.stop();
+    await server?.stop();
+  });
+
+  it('a durable consumer sets up its stream and consumer and gets events under its own user', async () => {
+    await expect(web.request('acl.orders.place', { id: 'o-1', durable: true })).resolves.toEqual({ placed: 'o-1' });
+    await expect(web.request('acl.orders.place', { id: 'o-2' })).resolves.toEqual({ placed: 'o-2' });
+    await until(() => audited.includes('o-1') && audited.includes('o-2'), 'both events audited');
+    expect(lines.filter((l) => String(l.msg).startsWith('NATS refused'))).toEqual([]);
+  });
+
+  it('an undeclared emit is refused by the server and the log names the missing emits entry', async () => {
+    await web.request('acl.orders.place', { id: 'o-3', undeclared: true });
+    await until(() => lines.some((l) => l.subject === 'orders.secret'), 'the log line');
+    expect(lines.find((l) => l.subject === 'orders.secret')).toMatchObject({ missing: 'emits', services: ['acl.orders'] });
+    expect(String(lines.find((l) => l.subject === 'orders.secret')!.msg)).toContain("emits: ['orders.secret']");
+  });
+
+  it('a service the callee does not allow gets FORBIDDEN, not a timeout', async () => {
+    const err = await catchMeshError(apps[2].client.request('acl.stock.take', { id: 'x' }, { timeout: 100 }));
+    expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+});
+
+describe('generateAcl output', () => {
+  const descriptions = () => SERVICES.map((c) => describeService(scanService(c)));
+
+  it('is the same for the same model and seeds, whatever the order of the services', () => {
+    const first = generateAcl(descriptions(), { callers: [{ name: 'web', calls: ['acl.orders.place'] }] });
+    const again = generateAcl([...descriptions()].reverse(), { callers: [{ name: 'web', calls: ['acl.orders.place'] }], seeds: first.seeds });
+    expect(renderServerAuthorization(again)).toBe(renderServerAuthorization(first));
+  });
+
+  it('gives a caller role nothing but its granted requests and its own inbox', () => {
+    const acl = generateAcl(descriptions(), { callers: [{ name: 'web', calls: ['acl.orders.place', 'acl.stock.take'] }] });
+    expect(acl.users.find((u) => u.name === 'web')).toMatchObject({ kind: 'caller', inboxPrefix: '_INBOX_web', publish: ['acl.orders.place'], subscribe: ['_INBOX_web.>'] });
+    expect(acl.problems).toEqual([expect.objectContaining({ kind: 'not-allowed', caller: 'web', subject: 'acl.stock.take' })]);
+  });
+
+  it('denies every publish to a caller role that was granted nothing', () => {
+    const acl = generateAcl(descriptions(), { callers: [{ name: 'nobody', calls: ['acl.stock.take'] }] });
+    expect(renderServerAuthorization(acl)).toContain('publish: { deny: [">"] }');
+  });
+
+  it('refuses two users of one name', () => {
+    expect(() => generateAcl(descriptions(), { callers: [{ name: 'acl.stock', calls: ['acl.orders.place'] }] })).toThrow(/two services or caller roles named "acl.stock"/);
+  });
+});
