@@ -18,6 +18,14 @@ class SlowService {
   }
 }
 
+@Service('work.job')
+class JobService {
+  @Handle('status')
+  status() {
+    return 'idle';
+  }
+}
+
 describe('app lifecycle', () => {
   let server: NatsServerHandle;
   let caller: MeshClient;
@@ -41,6 +49,25 @@ describe('app lifecycle', () => {
     await app.stop();
     await expect(Promise.all(inFlight)).resolves.toEqual(Array.from({ length: 20 }, (_, n) => ({ n })));
     await expect(caller.request('work.slow.ping')).rejects.toMatchObject({ code: 'NO_RESPONDERS' });
+  });
+
+  it("stop() lets the app's own calls in flight (app.client) get their replies", async () => {
+    const other = await createApp({ services: [SlowService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+    const app = await createApp({ services: [JobService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+    await other.start();
+    await app.start();
+    try {
+      // A background job of the app calling another service while the app is told to stop.
+      const call = app.client.request('work.slow.run', { ms: 300, n: 7 });
+      await new Promise((r) => setTimeout(r, 50));
+      await app.stop();
+      await expect(call).resolves.toEqual({ n: 7 });
+      // Once stopped, the client takes no new calls.
+      await expect(app.client.request('work.slow.ping')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      await app.stop();
+      await other.stop();
+    }
   });
 
   it('leaves a connection it was given open after stop()', async () => {

@@ -239,12 +239,17 @@ export class App {
   async stop(): Promise<void> {
     if (this.state !== 'started') return;
     this.state = 'stopping';
-    const { logger, inFlight, drainTimeout } = this.parts;
+    const { logger, inFlight, drainTimeout, client } = this.parts;
+    const until = Date.now() + drainTimeout;
     this.responder?.stop(this.nc);
     this.responder = undefined;
     await Promise.all([...this.subs.map((s) => s.drain().catch(() => undefined)), ...this.durableRoutes.map((r) => r.stop())]);
     if (!(await inFlight.idle(drainTimeout))) {
       logger.warn({ inFlight: inFlight.size, drainTimeout }, 'handlers still running after the drain timeout; closing anyway');
+    }
+    // The app's own calls (a job's app.client.request, a handler's ctx.request) get their replies too, within the same drain timeout.
+    if (!(await client.settled(until))) {
+      logger.warn({ drainTimeout }, 'calls of app.client still waiting for replies after the drain timeout; they fail with UNAVAILABLE');
     }
     await this.release();
     await this.metricsServer?.stop();

@@ -246,6 +246,14 @@ export class MeshClient {
   }
 
   /** @internal Rejects what is in flight and lets go of the connection (without closing it). */
+  /**
+   * @internal Waits until no request of this client is in flight, or until `until` (epoch ms);
+   * `app.stop()` calls it before it detaches the client, so the app's own calls get their replies.
+   */
+  settled(until: number): Promise<boolean> {
+    return this.requester === undefined ? Promise.resolve(true) : this.requester.settled(until);
+  }
+
   detach(): void {
     const registry = this.registryStarting;
     this.registryStarting = undefined;

@@ -74,6 +74,18 @@ export class MuxRequester {
     return false;
   }
 
+  /**
+   * Resolves `true` once no request is in flight, or `false` at `until` (epoch ms). Polls: it runs
+   * only while an app stops, so the reply path keeps no check for it.
+   */
+  async settled(until: number): Promise<boolean> {
+    while (this.pending.size > 0) {
+      if (Date.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
+  }
+
   /** Rejects everything in flight with `UNAVAILABLE` and stops the reply subscription. */
   close(): void {
     if (this.closed) return;
