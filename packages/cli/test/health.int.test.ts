@@ -127,7 +127,7 @@ describe('natsmesh health on a server without apps', () => {
       expect(await json('health', '--server', server.url)).toEqual({
         code: 1,
         out: undefined,
-        err: { error: { code: 'NOT_FOUND', message: `No natsmesh app answered health on 127.0.0.1:${server.port}.` } },
+        err: { error: { code: 'NOT_FOUND', status: 404, message: `No natsmesh app answered health on 127.0.0.1:${server.port}.` } },
       });
     } finally {
       await server.stop();

@@ -58,7 +58,7 @@ export const aclCommand: Command = {
         descriptions = oneEach(instances.flatMap((i) => (Array.isArray(i?.services) ? i.services : [])));
         if (descriptions.length === 0) {
           const message = 'No natsmesh instance answered on the mesh: start one, or check --server.';
-          printFailure(io, json, { code: 'NO_RESPONDERS', message }, message);
+          printFailure(io, json, failureOf(new MeshError('NO_RESPONDERS', message)), message);
           return EXIT.FAILED;
         }
       } else {

@@ -1,8 +1,8 @@
-import type { HealthReport } from '@natsmesh/core';
+import { MeshError, type HealthReport } from '@natsmesh/core';
 import { EXIT, UsageError } from '../cli-error';
 import type { Command } from '../command';
 import { fetchHealth } from '../health-query';
-import { printFailure, printResult } from '../output/cli-output';
+import { failureOf, printFailure, printResult } from '../output/cli-output';
 import { renderTable } from '../output/table';
 import { formatUptime } from '../output/uptime';
 
@@ -36,14 +36,14 @@ export const healthCommand: Command = {
         target === undefined
           ? `No natsmesh app answered health on ${server}.`
           : `No instance or service "${target}" answered health on ${server}: list them with natsmesh health.`;
-      printFailure(io, json, { code: 'NOT_FOUND', message }, message);
+      printFailure(io, json, failureOf(new MeshError('NOT_FOUND', message)), message);
       return EXIT.FAILED;
     }
     printResult(io, json, reports, () => renderHealth(reports));
     const notReady = reports.filter((r) => r.status !== 'ready');
     if (notReady.length === 0) return EXIT.OK;
     const message = `Not ready: ${notReady.map((r) => `${r.id} (${r.status})`).join(', ')}.`;
-    printFailure(io, json, { code: 'UNAVAILABLE', message }, message);
+    printFailure(io, json, failureOf(new MeshError('UNAVAILABLE', message)), message);
     return EXIT.FAILED;
   },
 };
