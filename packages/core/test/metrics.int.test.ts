@@ -33,6 +33,11 @@ class MeteredService {
     return 'ok';
   }
 
+  @Handle('huge')
+  huge() {
+    return 'x'.repeat(2 * 1024 * 1024); // above the server's 1 MiB max_payload
+  }
+
   @Handle('hold')
   hold() {
     return new Promise<string>((resolve) => (release = () => resolve('done')));
@@ -86,8 +91,9 @@ describe('metrics', () => {
       await codeOf(client.request('met.svc.boom', {})),
       await codeOf(client.request('met.svc.limited', {})),
       await codeOf(client.request('met.svc.limited', {})),
+      await codeOf(client.request('met.svc.huge', {})),
     ];
-    expect(codes).toEqual(['OK', 'OK', 'VALIDATION_FAILED', 'UNAVAILABLE', 'OK', 'RATE_LIMITED']);
+    expect(codes).toEqual(['OK', 'OK', 'VALIDATION_FAILED', 'UNAVAILABLE', 'OK', 'RATE_LIMITED', 'PAYLOAD_TOO_LARGE']);
     const res = await fetch(`${app.metricsUrl}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -98,6 +104,9 @@ describe('metrics', () => {
     expect(at('boom', 'UNAVAILABLE')).toBe(1);
     expect(at('limited', 'OK')).toBe(1);
     expect(at('limited', 'RATE_LIMITED')).toBe(1);
+    // Counted as answered: the reply could not be sent, the caller got PAYLOAD_TOO_LARGE.
+    expect(at('huge', 'PAYLOAD_TOO_LARGE')).toBe(1);
+    expect(at('huge', 'OK')).toBe(0);
     expect(sample(text, 'natsmesh_request_duration_seconds_count', { service: 'met.svc', endpoint: 'price' })).toBe(3);
     expect(sample(text, 'natsmesh_request_duration_seconds_bucket', { service: 'met.svc', endpoint: 'price', le: '0.0005' })).toBeDefined();
     expect(sample(text, 'natsmesh_request_duration_seconds_bucket', { service: 'met.svc', endpoint: 'price', le: '10' })).toBe(3);
