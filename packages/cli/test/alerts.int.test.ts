@@ -32,6 +32,27 @@ class NoSloService {
 
 const described = (...classes: (new () => unknown)[]): ServiceDescription[] => classes.map((c) => describeService(scanService(c)));
 
+type Rules = ReturnType<typeof sloRules>['rules'];
+const alertsOf = (rules: Rules) => rules.groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => 'alert' in r);
+const alertOf = (rules: Rules, endpoint: string, severity: string) => alertsOf(rules).find((a) => a.labels.endpoint === endpoint && a.labels.severity === severity)!;
+/** What promtool expects of a firing alert, with `{{ $value | humanize… }}` as `value`. */
+const firing = (a: AlertingRule, value: string) => ({
+  exp_labels: { ...a.labels },
+  exp_annotations: { summary: a.annotations.summary, description: a.annotations.description!.replace(/\{\{ \$value \| humanize\w+ \}\}/, value) },
+});
+/** A counter of `natsmesh_requests_total` growing by `perMinute` for three hours (`values` to override). */
+const requests = (service: string, endpoint: string, code: string, perMinute: number, values = `0+${perMinute}x180`) => ({
+  series: `natsmesh_requests_total{service="${service}", endpoint="${endpoint}", code="${code}", instance="a", job="app"}`,
+  values,
+});
+/** Runs `promtool test rules` on `rules` with one test of `test`; resolves with its output. */
+async function promtoolTest(dir: string, name: string, rules: Rules, test: object): Promise<{ code: number; output: string }> {
+  writeFileSync(join(dir, `${name}.yaml`), rulesYaml(rules));
+  const file = join(dir, `${name}.test.yaml`);
+  writeFileSync(file, stringify({ rule_files: [`${name}.yaml`], evaluation_interval: '1m', tests: [{ interval: '1m', ...test }] }));
+  return promtool('test', 'rules', file);
+}
+
 describe('natsmesh alerts: Prometheus rules from @Handle({ slo })', () => {
   let dir: string;
   beforeAll(() => {
@@ -60,13 +81,12 @@ describe('natsmesh alerts: Prometheus rules from @Handle({ slo })', () => {
     const hotTicket = alerts.find((a) => a.labels.endpoint === 'hot' && a.labels.severity === 'ticket')!;
     expect(hotTicket.expr).toMatch(/ratio_rate1d\{.*\} > \(3 \* 0\.001\)[\s\S]*ratio_rate2h\{.*\} > \(3 \* 0\.001\)[\s\S]*ratio_rate3d\{.*\} > \(1 \* 0\.001\)[\s\S]*ratio_rate6h\{.*\} > \(1 \* 0\.001\)/);
     const pickyRatio = records.find((r) => r.expr.includes('endpoint="picky"'))!;
-    expect(pickyRatio.expr).toMatch(/code!~"OK\|BAD_REQUEST\|.*\|RATE_LIMITED.*\|PAYMENT_DECLINED"/);
+    expect(pickyRatio.expr).toMatch(/code=~"OK\|BAD_REQUEST\|.*\|RATE_LIMITED.*\|PAYMENT_DECLINED"/);
     expect(records.find((r) => r.expr.includes('endpoint="hot"'))!.expr).not.toContain('PAYMENT_DECLINED');
 
     const search = rules.groups[1]!.rules;
     expect(search.filter((r) => 'alert' in r).map((r) => `${(r as AlertingRule).alert}/${(r as AlertingRule).labels.endpoint}/${(r as AlertingRule).labels.severity}`)).toEqual([
-      'NatsmeshErrorBudgetBurn/quick/page',
-      'NatsmeshErrorBudgetBurn/quick/ticket',
+      'NatsmeshErrorBudgetBurn/quick/page', // a 7-day window leaves no ticket condition above 1× (see below)
       'NatsmeshLatencyAboveSLO/quick/ticket',
       'NatsmeshLatencyAboveSLO/slow/ticket',
     ]);
@@ -90,7 +110,7 @@ describe('natsmesh alerts: Prometheus rules from @Handle({ slo })', () => {
     const file = join(dir, 'check.yaml');
     writeFileSync(file, rulesYaml(made().rules));
     const checked = await promtool('check', 'rules', file);
-    expect(checked.output).toMatch(/SUCCESS: 49 rules found/);
+    expect(checked.output).toMatch(/SUCCESS: 48 rules found/);
     expect(checked.code).toBe(0);
   });
 
@@ -188,13 +208,127 @@ describe('natsmesh alerts: Prometheus rules from @Handle({ slo })', () => {
       @Handle('x', { slo: { errorRate: 0.01 } }) x() {}
     }
     expect(sloRules(described(Loose)).warnings).toEqual([
-      'shop.loose x: errorRate 0.1 × 14.4 is 100 % or more, so the 1h page can never fire: use a smaller errorRate.',
-      expect.stringMatching(/^shop\.loose x: p99 300 ms is not a bucket bound .* interpolated between buckets \(bounds in ms: 0\.5, 1, 2\.5, .*, 10000\)\.$/),
+      'shop.loose x: the page condition over 1h and 5m is left out: errorRate 0.1 × 14.4 is 100 % or more and an error ratio never is, so it could never fire; use an errorRate below 0.069.',
+      // 10000 ms is not offered: a p99 must be below it.
+      expect.stringMatching(/^shop\.loose x: p99 300 ms is not a bucket bound .* interpolated between buckets \(bounds in ms: 0\.5, 1, 2\.5, .*, 2500, 5000\)\.$/),
     ]);
     const both = sloRules(described(Loose, Loose2));
     expect(both.warnings).toContain("shop.loose x declares different SLOs in versions 1.0.0 and 2.0.0 (the metrics do not tell versions apart): used 2.0.0's.");
     expect(both.rules.groups[0]!.rules.filter((r) => 'alert' in r)).toHaveLength(2);
     expect(sloRules(described(OrdersService)).warnings).toEqual([]);
+  });
+
+  it('leaves out burn-rate conditions that would fire while the SLO holds (windows under 30 days), and says so', async () => {
+    @Service('shop.short', { version: '1.0.0' })
+    class ShortWindows {
+      @Handle('d3', { slo: { errorRate: 0.01, window: '3d' } }) d3() {}
+      @Handle('d7', { slo: { errorRate: 0.01, window: '7d' } }) d7() {}
+      @Handle('d28', { slo: { errorRate: 0.01, window: '28d' } }) d28() {}
+      @Handle('burning', { slo: { errorRate: 0.01, window: '3d' } }) burning() {}
+    }
+    const made = sloRules(described(ShortWindows));
+    const { rules } = made;
+    // 0.95 % failing keeps a 1 % SLO: no alert. Before, 3d fired 0.6× and 0.3×, 7d 0.7× and 0.233×, 28d 0.933×.
+    const tested = await promtoolTest(dir, 'short', rules, {
+      input_series: [
+        ...['d3', 'd7', 'd28'].flatMap((e) => [requests('shop.short', e, 'OK', 9905), requests('shop.short', e, 'INTERNAL', 95)]),
+        requests('shop.short', 'burning', 'OK', 98),
+        requests('shop.short', 'burning', 'INTERNAL', 2), // 2 %: above 1.44 × 1 %, the 1h page a 3-day window keeps
+      ],
+      alert_rule_test: [{ eval_time: '70m', alertname: 'NatsmeshErrorBudgetBurn', exp_alerts: [firing(alertOf(rules, 'burning', 'page'), '2%')] }],
+    });
+    expect(tested.output).toMatch(/SUCCESS/);
+    expect(tested.code).toBe(0);
+
+    expect(alertsOf(rules).map((a) => `${a.labels.endpoint}/${a.labels.severity}`)).toEqual(['burning/page', 'd28/page', 'd28/ticket', 'd3/page', 'd7/page']);
+    expect(alertOf(rules, 'd3', 'page').expr).not.toContain('ratio_rate6h');
+    expect(alertOf(rules, 'd28', 'ticket').expr).toContain('ratio_rate1d{service="shop.short", endpoint="d28"} > (2.8 * 0.01)');
+    expect(alertOf(rules, 'd28', 'ticket').expr).not.toContain('ratio_rate3d');
+    expect(made.warnings).toEqual([
+      'shop.short burning: the page condition over 6h and 30m is left out: over a 3d window it looks for 0.6× the allowed error rate, below 1×, so it would fire while the SLO holds (it needs a window of 5d or more).',
+      'shop.short burning: the ticket condition over 1d and 2h is left out: over a 3d window it looks for 0.3× the allowed error rate, below 1×, so it would fire while the SLO holds (it needs a window of 10d or more).',
+      'shop.short burning: the ticket condition over 3d and 6h is left out: over a 3d window it looks for 0.1× the allowed error rate, below 1×, so it would fire while the SLO holds (it needs a window of 30d or more).',
+      'shop.short burning has no ticket alert: every ticket condition is left out (above).',
+      expect.stringMatching(/^shop\.short d28: the ticket condition over 3d and 6h is left out: over a 28d window it looks for 0\.93× /),
+      expect.stringMatching(/^shop\.short d3: the page condition over 6h and 30m is left out/),
+      expect.stringMatching(/^shop\.short d3: the ticket condition over 1d and 2h is left out/),
+      expect.stringMatching(/^shop\.short d3: the ticket condition over 3d and 6h is left out/),
+      'shop.short d3 has no ticket alert: every ticket condition is left out (above).',
+      expect.stringMatching(/^shop\.short d7: the ticket condition over 1d and 2h is left out: over a 7d window it looks for 0\.7× .*window of 10d or more\)\.$/),
+      expect.stringMatching(/^shop\.short d7: the ticket condition over 3d and 6h is left out: over a 7d window it looks for 0\.23× /),
+      'shop.short d7 has no ticket alert: every ticket condition is left out (above).',
+    ]);
+  });
+
+  it('names the SLO window in the alert text and rounds factors there, not in PromQL', () => {
+    @Service('shop.windows', { version: '1.0.0' })
+    class Windows {
+      @Handle('short', { slo: { errorRate: 0.01, window: '3d' } }) short() {}
+      @Handle('long', { slo: { errorRate: 0.01, window: '100d' } }) long() {}
+    }
+    const { rules } = sloRules(described(Windows));
+    const short = alertOf(rules, 'short', 'page').annotations.description!;
+    expect(short).toContain('Fires at 1.44× the allowed rate over 1h and 5m (at that rate the 3d budget lasts 2.08 days).');
+    expect(short).not.toContain('30 days');
+    const long = alertOf(rules, 'long', 'ticket');
+    expect(long.annotations.description).toContain('3.33× the allowed rate over 3d and 6h (at that rate the 100d budget lasts 30 days)');
+    expect(long.expr).toContain('ratio_rate3d{service="shop.windows", endpoint="long"} > (3.333333333 * 0.01)');
+    for (const a of alertsOf(rules)) expect(a.annotations.description).not.toMatch(/\d\.\d{3,}×/);
+  });
+
+  it('leaves out conditions that can never fire (factor × errorRate ≥ 100 %), warns about each, and says when no page is left', () => {
+    @Service('shop.lax', { version: '1.0.0' })
+    class Lax {
+      @Handle('x', { slo: { errorRate: 0.5 } }) x() {}
+    }
+    const { rules, warnings } = sloRules(described(Lax));
+    expect(warnings).toEqual([
+      'shop.lax x: the page condition over 1h and 5m is left out: errorRate 0.5 × 14.4 is 100 % or more and an error ratio never is, so it could never fire; use an errorRate below 0.069.',
+      'shop.lax x: the page condition over 6h and 30m is left out: errorRate 0.5 × 6 is 100 % or more and an error ratio never is, so it could never fire; use an errorRate below 0.16.',
+      'shop.lax x: the ticket condition over 1d and 2h is left out: errorRate 0.5 × 3 is 100 % or more and an error ratio never is, so it could never fire; use an errorRate below 0.33.',
+      'shop.lax x has no page alert: every page condition is left out (above).',
+    ]);
+    expect(alertsOf(rules).map((a) => a.labels.severity)).toEqual(['ticket']);
+    expect(alertOf(rules, 'x', 'ticket').expr).toBe(
+      '(\n  natsmesh:slo_errors_per_request:ratio_rate3d{service="shop.lax", endpoint="x"} > (1 * 0.5)\nand\n  natsmesh:slo_errors_per_request:ratio_rate6h{service="shop.lax", endpoint="x"} > (1 * 0.5)\n)',
+    );
+  });
+
+  it('records an error ratio of 0 while every request succeeds, the share of server faults with some, and no data without traffic', async () => {
+    @Service('shop.ratio', { version: '1.0.0' })
+    class Ratio {
+      @Handle('healthy', { slo: budget }) healthy() {}
+      @Handle('failing', { slo: budget }) failing() {}
+      @Handle('idle', { slo: budget }) idle() {}
+    }
+    const { rules } = sloRules(described(Ratio));
+    const ratio = (w: string, endpoint: string) => `natsmesh:slo_errors_per_request:ratio_rate${w}{endpoint="${endpoint}"}`;
+    const labels = (endpoint: string) => `{service="shop.ratio", endpoint="${endpoint}"}`;
+    const tested = await promtoolTest(dir, 'ratio', rules, {
+      input_series: [
+        requests('shop.ratio', 'healthy', 'OK', 100), // natsmesh exports OK at 0 from the start, other codes once seen
+        requests('shop.ratio', 'failing', 'OK', 90),
+        requests('shop.ratio', 'failing', 'INTERNAL', 10),
+        requests('shop.ratio', 'idle', 'OK', 0, '50+0x180'),
+        requests('shop.ratio', 'idle', 'INTERNAL', 0, '5+0x180'),
+      ],
+      promql_expr_test: [
+        ...['5m', '3d'].flatMap((w) => [
+          { expr: ratio(w, 'healthy'), eval_time: '70m', exp_samples: [{ labels: `${ratio(w, 'healthy').replace(/\{.*/, '')}${labels('healthy')}`, value: 0 }] },
+          { expr: `round(${ratio(w, 'failing')} * 1000)`, eval_time: '70m', exp_samples: [{ labels: labels('failing'), value: 100 }] },
+          { expr: ratio(w, 'idle'), eval_time: '70m', exp_samples: [] },
+        ]),
+      ],
+      alert_rule_test: [
+        {
+          eval_time: '70m',
+          alertname: 'NatsmeshErrorBudgetBurn',
+          exp_alerts: [firing(alertOf(rules, 'failing', 'page'), '10%'), firing(alertOf(rules, 'failing', 'ticket'), '10%')],
+        },
+      ],
+    });
+    expect(tested.output).toMatch(/SUCCESS/);
+    expect(tested.code).toBe(0);
   });
 
   it('refuses a bad --window and a missing source as usage mistakes', async () => {

@@ -36,3 +36,8 @@ export function burnFactor(c: BurnCondition, days: number): number {
 export function round(n: number): number {
   return Number(n.toPrecision(10));
 }
+
+/** A factor as people read it in alert text: at most two decimals (0.93, 3.33, 14.4); PromQL keeps {@link round}. */
+export function forPeople(n: number): string {
+  return String(Number(n.toFixed(2)));
+}

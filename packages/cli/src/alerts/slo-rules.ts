@@ -1,6 +1,7 @@
 import { DURATION_BUCKETS, SLO_GOOD_CODES, windowDays, type ServiceDescription, type SloOptions } from '@natsmesh/core';
 import { normalizeDescriptions } from '@natsmesh/docs';
-import { BURN_CONDITIONS, burnFactor, RATIO_WINDOWS, round, type BurnCondition } from './burn-rates';
+import { burnPlan, leftOutReason, type PlannedCondition } from './burn-plan';
+import { forPeople, RATIO_WINDOWS, round, type BurnCondition } from './burn-rates';
 
 /** A Prometheus recording rule. */
 export interface RecordingRule {
@@ -48,11 +49,14 @@ export const ALERT_NAMES = { burn: 'NatsmeshErrorBudgetBurn', latency: 'Natsmesh
 export const LATENCY_FOR = '10m';
 
 const DEFAULT_WINDOW = '30d';
+// The bounds a p99 may be: all but the largest, which histogram_quantile never exceeds.
+const P99_BOUNDS_MS = DURATION_BUCKETS.slice(0, -1).map((b) => round(b * 1000));
 
 /**
  * The Prometheus rules of the SLOs declared with `@Handle(name, { slo })`: per endpoint with an
  * `errorRate`, recording rules of its error ratio over 5m…3d and two multiwindow, multi-burn-rate
- * alerts (`severity: page` and `ticket`, Google SRE workbook ch. 5); per endpoint with a `p99`, a
+ * alerts (`severity: page` and `ticket`, Google SRE workbook ch. 5), less the conditions that
+ * would fire within budget or never (see {@link burnPlan}; a warning each); per endpoint with a `p99`, a
  * recording rule of the p99 over 5m and an alert when it stays above the objective. One group per
  * service; services, endpoints and rules in a fixed order, so the same SLOs give the same file.
  */
@@ -83,18 +87,20 @@ export function sloRules(descriptions: readonly ServiceDescription[], options: S
       if (slo.errorRate !== undefined) {
         const window = slo.window ?? options.window ?? DEFAULT_WINDOW;
         const days = windowDays(window)!;
+        const plan = burnPlan(slo.errorRate, days);
         rules.push(...RATIO_WINDOWS.map((w) => errorRatio(who, slo, w)));
-        alerts.push(burnAlert(who, slo.errorRate, window, days, 'page'), burnAlert(who, slo.errorRate, window, days, 'ticket'));
-        const fastest = burnFactor(BURN_CONDITIONS[0]!, days);
-        if (slo.errorRate * fastest >= 1) {
-          warnings.push(`${service} ${endpoint}: errorRate ${slo.errorRate} × ${fastest} is 100 % or more, so the 1h page can never fire: use a smaller errorRate.`);
+        for (const l of plan.leftOut) warnings.push(`${service} ${endpoint}: ${leftOutReason(l, slo.errorRate, window)}`);
+        for (const severity of ['page', 'ticket'] as const) {
+          const kept = plan.kept.filter((p) => p.condition.severity === severity);
+          if (kept.length > 0) alerts.push(burnAlert(who, slo.errorRate, window, days, severity, kept));
+          else warnings.push(`${service} ${endpoint} has no ${severity} alert: every ${severity} condition is left out (above).`);
         }
       }
       if (slo.p99 !== undefined) {
         rules.push(p99Record(who));
         alerts.push(latencyAlert(who, slo.p99));
         if (!DURATION_BUCKETS.includes(slo.p99 / 1000)) {
-          warnings.push(`${service} ${endpoint}: p99 ${slo.p99} ms is not a bucket bound of natsmesh_request_duration_seconds, so the p99 is interpolated between buckets (bounds in ms: ${DURATION_BUCKETS.map((b) => b * 1000).join(', ')}).`);
+          warnings.push(`${service} ${endpoint}: p99 ${slo.p99} ms is not a bucket bound of natsmesh_request_duration_seconds, so the p99 is interpolated between buckets (bounds in ms: ${P99_BOUNDS_MS.join(', ')}).`);
         }
       }
     }
@@ -108,26 +114,30 @@ interface Who {
   readonly endpoint: string;
 }
 
+// 1 - good/all rather than bad/all: the OK series exists from an endpoint's start (natsmesh
+// exports it at 0), an error code's only once seen, so bad/all would be no data while all is
+// well. `> 0` leaves a window without requests as no data rather than NaN (0/0).
 function errorRatio(who: Who, slo: SloOptions, window: string): RecordingRule {
   const good = [...SLO_GOOD_CODES, ...(slo.clientCodes ?? [])].map(regexQuote).join('|');
   const all = `natsmesh_requests_total{${matchers(who)}}`;
-  const bad = `natsmesh_requests_total{${matchers(who)}, code!~${JSON.stringify(good)}}`;
+  const ok = `natsmesh_requests_total{${matchers(who)}, code=~${JSON.stringify(good)}}`;
   return {
     record: errorRatioRecord(window),
-    expr: `sum by (service, endpoint) (rate(${bad}[${window}]))\n/\nsum by (service, endpoint) (rate(${all}[${window}]))`,
+    expr:
+      `1 - (\n  sum by (service, endpoint) (rate(${ok}[${window}]))\n  /\n` +
+      `  (sum by (service, endpoint) (rate(${all}[${window}])) > 0)\n)`,
     labels: { ...who },
   };
 }
 
-function burnAlert(who: Who, errorRate: number, window: string, days: number, severity: BurnCondition['severity']): AlertingRule {
-  const conditions = BURN_CONDITIONS.filter((c) => c.severity === severity);
+function burnAlert(who: Who, errorRate: number, window: string, days: number, severity: BurnCondition['severity'], conditions: readonly PlannedCondition[]): AlertingRule {
   const over = (w: string, factor: number) => `${errorRatioRecord(w)}{${matchers(who)}} > (${factor} * ${errorRate})`;
-  const expr = conditions
-    .map((c) => `(\n  ${over(c.long, burnFactor(c, days))}\nand\n  ${over(c.short, burnFactor(c, days))}\n)`)
-    .join('\nor\n');
+  const expr = conditions.map(({ condition: c, factor }) => `(\n  ${over(c.long, factor)}\nand\n  ${over(c.short, factor)}\n)`).join('\nor\n');
   const name = `${who.service} ${who.endpoint}`;
   const objective = `${round((1 - errorRate) * 100)}% of requests succeed over ${window}`;
-  const spans = conditions.map((c) => `${burnFactor(c, days)}× the allowed rate over ${c.long} and ${c.short} (at that rate the budget lasts ${lasts(days, burnFactor(c, days))})`);
+  const spans = conditions.map(
+    ({ condition: c, factor }) => `${forPeople(factor)}× the allowed rate over ${c.long} and ${c.short} (at that rate the ${window} budget lasts ${lasts(days, factor)})`,
+  );
   return {
     alert: ALERT_NAMES.burn,
     expr,

@@ -21,7 +21,9 @@ export const alertsCommand: Command = {
   usage: `natsmesh alerts ${SOURCE_USAGE} [--out <file>] [--window <30d>]`,
   help: [
     'Per endpoint with slo.errorRate: recording rules of its error ratio over 5m to 3d and two',
-    'multiwindow, multi-burn-rate alerts (severity page and ticket, Google SRE workbook ch. 5);',
+    'multiwindow, multi-burn-rate alerts (severity page and ticket, Google SRE workbook ch. 5),',
+    'less any condition that would fire within budget (windows under 30d) or never (a large',
+    'errorRate): each left out with a warning on stderr;',
     'per endpoint with slo.p99: a p99 recording rule and an alert when it stays above the objective.',
     'Writes YAML to --out, else to stdout. --window: the error-budget window of SLOs that set none',
     "(whole days or weeks, 3d or more; default 30d). Exits 1 when no endpoint declares an SLO.",

@@ -26,7 +26,9 @@ describe('@Handle({ slo })', () => {
     [{ p99: 0 }, /slo\.p99 is 0: use milliseconds above 0/],
     [{ p99: -5 }, /slo\.p99 is -5/],
     [{ p99: Infinity }, /slo\.p99 is Infinity/],
-    [{ p99: 20000 }, /slo\.p99 is 20000: .*at most 10000/],
+    [{ p99: 20000 }, /slo\.p99 is 20000: use milliseconds above 0 and below 10000/],
+    // histogram_quantile never reports more than the largest finite bucket (10 s): `p99 > 10` could never fire.
+    [{ p99: 10000 }, /slo\.p99 is 10000: .*below 10000 .*never reports more than 10 s/],
     [{ p99: '250' }, /slo\.p99 is "250"/],
     [{ errorRate: 0 }, /slo\.errorRate is 0: use the fraction .* above 0 and below 1/],
     [{ errorRate: 1 }, /slo\.errorRate is 1/],
@@ -42,6 +44,10 @@ describe('@Handle({ slo })', () => {
     ['fast', /option slo is "fast": use \{ errorRate\?, p99\?/],
   ])('refuses %j with INVALID_OPTIONS saying what to use', (slo, message) => {
     expect(() => scanService(serviceWith(slo))).toThrow(invalid(message));
+  });
+
+  it('accepts a p99 just below the largest bucket', () => {
+    expect(scanService(serviceWith({ p99: 9999 })).endpoints.find((e) => e.name === 'x')?.slo).toEqual({ p99: 9999 });
   });
 
   it('names the handler in the message', () => {
