@@ -102,5 +102,6 @@ export { DURATION_BUCKETS } from './metrics/mesh-metrics';
 export type { SloOptions } from './metrics/slo-options';
 export { SLO_GOOD_CODES, checkedSlo, windowDays } from './metrics/slo-options';
 export { CIRCUIT_STATE_VALUES, CLIENT_SUBJECT_LIMIT, OTHER_SUBJECT } from './metrics/client-metrics';
+export { CODE_LABEL_LIMIT, CODE_LABEL_PATTERN, OTHER_CODE } from './metrics/code-label';
 export type { TracingOptions } from './tracing/tracing-options';
 export { TRACER_NAME } from './tracing/mesh-tracing';

@@ -157,7 +157,12 @@ describe('health while the app starts', () => {
         },
       });
       await nc.flush();
+      expect(app.health()).toMatchObject({ id: 'audit-1', status: 'created', reason: expect.any(String), uptime: 0 });
+      const before = Date.now();
       await expect(app.start()).rejects.toMatchObject({ code: 'JETSTREAM_UNAVAILABLE' });
+      // The clock has moved since start() was called: a counting uptime could not read 0.
+      await until(() => Date.now() > before + 1, 'the clock to move');
+      expect(app.health()).toMatchObject({ id: 'audit-1', status: 'created', uptime: 0 });
       expect(seen).toEqual([expect.objectContaining({ id: 'audit-1', status: 'starting', reason: expect.any(String), inFlight: 0 })]);
       expect(await ask(nc, `${HEALTH_SUBJECT}.audit-1`)).toEqual([]);
     } finally {
@@ -178,6 +183,8 @@ describe('health with discovery off', () => {
       expect(await ask(nc, HEALTH_SUBJECT)).toEqual([]);
       expect(await ask(nc, `${HEALTH_SUBJECT}.spa-3`)).toEqual([]);
       expect(app.health()).toMatchObject({ id: 'spa-3', status: 'ready' });
+      await app.stop();
+      expect(app.health()).toMatchObject({ id: 'spa-3', status: 'stopped', reason: expect.any(String), uptime: 0 });
     } finally {
       await nc.close();
       await app.stop();

@@ -160,6 +160,13 @@ describe('metrics', () => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+    // RFC 9110 §15.5.6: a 405 says which methods the resource takes.
+    for (const at of [app.metricsUrl!, `${base}/healthz`, `${base}/nope`]) {
+      const refused = await fetch(at, { method: 'POST', body: '{}' });
+      expect(refused.status).toBe(405);
+      expect(refused.headers.get('allow')).toBe('GET, HEAD');
+      await refused.text();
+    }
   });
 });
 
@@ -246,6 +253,14 @@ describe('metrics off', () => {
     await expect(createApp({ services: [MeteredService], metrics: { port: 0, path: 'metrics' } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     await expect(createApp({ services: [MeteredService], metrics: { port: 0, host: '' } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     await expect(createApp({ services: [MeteredService], metrics: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    // A typo is not silently ignored: the message names the key and the keys there are.
+    await expect(createApp({ services: [MeteredService], metrics: { port: 0, defaultMetric: false } as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/metrics\.defaultMetric is not an option.*port, host, path, defaultMetrics/),
+    });
+    for (const path of ['/healthz', '/readyz', '/healthz/', '/readyz/']) {
+      await expect(createApp({ services: [MeteredService], metrics: { port: 0, path } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('metrics.path') });
+    }
 
     const server = await startNatsServer();
     const first = await createApp({ services: [MeteredService], nats: { servers: server.url }, logger: quietLogger(), metrics: { port: 0, host: '127.0.0.1' } });

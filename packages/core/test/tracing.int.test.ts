@@ -337,6 +337,11 @@ describe('tracing off', () => {
     await expect(createApp({ services: SERVICES, tracing: { tracerProvider: {} as never } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('tracerProvider') });
     await expect(createClient({ nats: nc, tracing: { propagator: { inject: () => undefined } as never } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('propagator') });
     await expect(createClient({ nats: nc, tracing: 1 as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(createApp({ services: SERVICES, tracing: { tracerprovider: {} } as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/tracing\.tracerprovider is not an option.*tracerProvider, propagator/),
+    });
+    await expect(createClient({ nats: nc, tracing: { propagators: undefined } as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('tracing.propagators') });
   });
 
   it('importing @natsmesh/core does not load @opentelemetry/api', async () => {

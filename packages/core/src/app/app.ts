@@ -140,7 +140,8 @@ export class App {
     const report: HealthReport = {
       id: this.instanceId,
       status: not?.status ?? 'ready',
-      uptime: this.startedAt === undefined ? 0 : Date.now() - this.startedAt,
+      // Counts only while the app runs: a failed start() goes back to created, and stopped is over.
+      uptime: this.startedAt === undefined || this.state === 'created' || this.state === 'stopped' ? 0 : Date.now() - this.startedAt,
       inFlight: this.parts.inFlight.size,
       services: this.parts.definitions.map((d) => ({ name: d.name, version: d.version })),
       host: HOST_NAME,

@@ -1,6 +1,7 @@
 import { checkClientOptions } from '../client/check-client-options';
 import { MeshError } from '../errors/mesh-error';
 import { checkMillis, checkNumber, describeValue } from '../options/check-millis';
+import { checkKnownKeys } from '../options/check-known-keys';
 import { checkedBulkhead, checkedRateLimit } from '../scanner/resilience-check';
 import type { AppOptions } from './app-options';
 import { checkAppShapes } from './check-app-shapes';
@@ -22,7 +23,7 @@ const WHERE = 'createApp';
 /**
  * Checks every option of {@link createApp} that is not a service definition, before anything is built.
  *
- * @throws MeshError `INVALID_OPTIONS` naming the option and its allowed range.
+ * @throws MeshError `INVALID_OPTIONS` naming the option and its allowed range, or a key of `discovery`, `instance` or `metrics` that is not an option.
  */
 export function checkAppOptions(options: AppOptions): CheckedAppOptions {
   if (typeof options !== 'object' || options === null) throw new MeshError('INVALID_OPTIONS', `${WHERE} options are ${describeValue(options)}: pass an object.`);
@@ -37,9 +38,11 @@ export function checkAppOptions(options: AppOptions): CheckedAppOptions {
   if (discovery !== undefined && discovery !== false && (typeof discovery !== 'object' || discovery === null)) {
     throw new MeshError('INVALID_OPTIONS', `${WHERE} option discovery is ${describeValue(discovery)}: use { heartbeatInterval } or false.`);
   }
+  if (typeof discovery === 'object') checkKnownKeys(discovery, ['heartbeatInterval'], `${WHERE} option discovery`);
   const heartbeatInterval =
     discovery === false ? 0 : discovery?.heartbeatInterval === undefined ? 5000 : checkMillis(discovery.heartbeatInterval, `${WHERE} option discovery.heartbeatInterval`);
   const instance = options.instance;
+  if (typeof instance === 'object' && instance !== null) checkKnownKeys(instance, ['id', 'zone'], `${WHERE} option instance`);
   checkClientOptions({ resilience: options.resilience, strategy: options.strategy, zone: typeof instance === 'object' ? instance?.zone : undefined }, WHERE);
   const resilience = options.resilience;
   if (resilience?.rateLimit !== undefined) checkedRateLimit(resilience.rateLimit, `${WHERE} option resilience`);

@@ -206,6 +206,9 @@ describe('createApp', () => {
       bulkhead: { concurrency: 2, queue: 4 },
     });
     expect(await codeOf(boot({ services: [R], instance: 'has.dot' }))).toBe('INVALID_OPTIONS');
+    // A typo in an option object is refused, not ignored for the default.
+    await expect(boot({ services: [R], instance: { id: 'i-1', region: 'eu' } as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringMatching(/instance\.region is not an option.*id, zone/) });
+    await expect(boot({ services: [R], discovery: { heartbeatIntervall: 1000 } as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringMatching(/discovery\.heartbeatIntervall is not an option.*heartbeatInterval/) });
     expect(await codeOf(boot({ services: [R], resilience: { bulkhead: { concurrency: 0 } } }))).toBe('INVALID_OPTIONS');
     expect(await codeOf(boot({ services: [R], strategy: 'random' as never }))).toBe('INVALID_OPTIONS');
     @Service('res.bad')

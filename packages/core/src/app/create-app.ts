@@ -65,8 +65,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const logger = bindNew(resolveLogger(options.logger, 'createApp'), { instanceId });
   const resilience = options.resilience ?? {};
   // Built only when on: with metrics off no route gets a metrics layer (the direct path stays), and app.client none.
-  const metrics = metricsOptions === undefined ? undefined : new MeshMetrics(metricsOptions.defaultMetrics);
-  const clientMetrics = metrics?.forClient((message) => logSafely(() => logger.warn(message)));
+  const warn = (message: string) => logSafely(() => logger.warn(message));
+  const metrics = metricsOptions === undefined ? undefined : new MeshMetrics(metricsOptions.defaultMetrics, warn);
+  const clientMetrics = metrics?.forClient(warn);
   const client = new MeshClient(timeout, { resilience, strategy: options.strategy, zone: instance.zone }, clientMetrics);
   // The app's own client follows what its hosted endpoints declare about retries.
   client.learn(definitions.flatMap((d) => d.endpoints));

@@ -11,7 +11,7 @@ export interface HealthReport {
   status: HealthStatus;
   /** One sentence saying why the app is not ready; absent when ready. */
   reason?: string;
-  /** Milliseconds since `app.start()` was called; 0 before. */
+  /** Milliseconds since `app.start()` was called; 0 when the app is not running (`created`, also after a failed start, and `stopped`). */
   uptime: number;
   /** Handler runs (requests and events) in flight now. */
   inFlight: number;

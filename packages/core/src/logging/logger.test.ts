@@ -64,12 +64,31 @@ describe('createLogger', () => {
     expect(lines.map((l) => l.msg)).toEqual(['shown']);
   });
 
-  it('falls back to info for an unknown NATSMESH_LOG_LEVEL instead of throwing', () => {
+  it('falls back to info for an unknown NATSMESH_LOG_LEVEL, saying once, at warn, that it was ignored and which levels there are', () => {
     process.env.NATSMESH_LOG_LEVEL = 'verbose';
     const { logger, lines } = capture();
     logger.debug('hidden');
     logger.info('shown');
-    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringMatching(/NATSMESH_LOG_LEVEL "verbose" ignored.*trace, debug, info, warn, error, fatal, silent/) }),
+      expect.objectContaining({ level: 30, msg: 'shown' }),
+    ]);
+  });
+
+  it.each([
+    ['sink', { sink: { write: () => undefined } }, /sink .*a function/],
+    ['sink', { sink: 5 }, /sink is 5.*a function/],
+    ['destination', { destination: 'stderr' }, /destination .*a stream with write/],
+    ['destination', { destination: null }, /destination .*a stream with write/],
+    ['level', { level: 'verbose' }, /level is "verbose".*trace, debug, info, warn, error, fatal, silent/],
+    ['bindings', { bindings: 'app' }, /bindings .*an object/],
+    ['bindings', { bindings: [1] }, /bindings .*an object/],
+  ])('refuses a %s that cannot work, at once (%p)', (_what, options, message) => {
+    expect(() => createLogger(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringMatching(message) }));
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(() => createLogger('debug' as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
 
   it('writes nothing at level silent', () => {
@@ -133,6 +152,15 @@ describe('createLogger', () => {
 
     it('refuses an unknown format', () => {
       expect(() => createLogger({ format: 'yaml' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('format') }));
+    });
+
+    it('says once, at warn, that an unknown NATSMESH_LOG_FORMAT was ignored, and writes JSON to a pipe as before', async () => {
+      const out = await stderrOf({ NATSMESH_LOG_FORMAT: 'yaml' });
+      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 40, msg: expect.stringMatching(/NATSMESH_LOG_FORMAT "yaml" ignored.*json.*pretty/) }),
+        expect.objectContaining({ msg: 'written before exit' }),
+      ]);
     });
 
     // A child process's stderr here is a pipe, never a terminal: the default is JSON there, and the

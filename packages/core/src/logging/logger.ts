@@ -65,38 +65,80 @@ const LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info', 'warn', '
  * The default logger of an app: pino, writing JSON lines (`level`, `time`, `pid`, `hostname`,
  * bindings, fields, `msg`) to stderr, or pretty lines when stderr is a terminal (see
  * {@link CreateLoggerOptions.format}). pino serialises errors under `err` and never throws on
- * what it is given (cycles, BigInts). A `sink` or `destination` takes the lines elsewhere.
+ * what it is given (cycles, BigInts). A `sink` or `destination` takes the lines elsewhere. An
+ * unknown `NATSMESH_LOG_LEVEL` or `NATSMESH_LOG_FORMAT` is ignored (`info`, the default format)
+ * and the logger's first line, at warn, says so.
  *
- * @throws MeshError `INVALID_OPTIONS` for a `format` other than `json` or `pretty`.
+ * @throws MeshError `INVALID_OPTIONS` for options that cannot work: a `sink` that is not a
+ * function, a `destination` without `write`, a `level` that is not one of the levels, `bindings`
+ * that are not an object, a `format` other than `json` or `pretty`.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  checkLoggerOptions(options);
+  const ignored: string[] = [];
   // Environment variables are often written in capitals (NATSMESH_LOG_LEVEL=DEBUG).
-  const wanted = options.level ?? process.env.NATSMESH_LOG_LEVEL?.trim().toLowerCase();
-  const level = wanted !== undefined && LEVELS.has(wanted) ? wanted : 'info';
+  const env = options.level === undefined ? process.env.NATSMESH_LOG_LEVEL?.trim().toLowerCase() : undefined;
+  if (env !== undefined && env !== '' && !LEVELS.has(env)) ignored.push(`NATSMESH_LOG_LEVEL ${JSON.stringify(process.env.NATSMESH_LOG_LEVEL)} ignored (level info): use one of ${LEVEL_LIST}`);
+  const level = options.level ?? (env !== undefined && LEVELS.has(env) ? env : 'info');
   const sink = options.sink;
   const toStderr = sink === undefined && options.destination === undefined;
-  const format = logFormat(options.format, toStderr);
+  const format = logFormat(options.format, toStderr, ignored);
   // Synchronous by default: the line of a failure just before process.exit is not lost.
   let destination: DestinationStream =
     options.destination ?? (sink === undefined ? lazyPino().destination({ dest: 2, sync: true }) : { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) });
   if (format === 'pretty') destination = prettyStream(destination, toStderr && process.stderr.isTTY === true);
   const pino = lazyPino();
-  const logger = pino({ level, serializers: { err: serializeError } }, destination);
-  return options.bindings === undefined ? logger : logger.child(options.bindings);
+  const root = pino({ level, serializers: { err: serializeError } }, destination);
+  const logger = options.bindings === undefined ? root : root.child(options.bindings);
+  for (const line of ignored) logger.warn(line);
+  return logger;
+}
+
+const LEVEL_LIST = [...LEVELS].join(', ');
+
+/**
+ * Refuses, at once, options that would only fail at the first line written (`sink is not a function`).
+ *
+ * @throws MeshError `INVALID_OPTIONS` naming the option and what to pass.
+ */
+function checkLoggerOptions(options: unknown): asserts options is CreateLoggerOptions {
+  const fail = (problem: string) => new MeshError('INVALID_OPTIONS', `createLogger ${problem}.`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw fail(`options are ${describeValue(options)}: pass an object such as { level: 'debug' }, or nothing`);
+  }
+  const o = options as Record<string, unknown>;
+  if (o.sink !== undefined && typeof o.sink !== 'function') {
+    throw fail(`option sink is ${describeValue(o.sink)}: pass a function that receives each line, (line: string) => void (a stream goes in destination)`);
+  }
+  const d = o.destination;
+  if (d !== undefined && (typeof d !== 'object' || d === null || typeof (d as { write?: unknown }).write !== 'function')) {
+    throw fail(`option destination is ${describeValue(d)}: pass a stream with write(line), such as process.stdout or pino.destination(path)`);
+  }
+  if (o.level !== undefined && (typeof o.level !== 'string' || !LEVELS.has(o.level))) {
+    throw fail(`option level is ${describeValue(o.level)}: use one of ${LEVEL_LIST}`);
+  }
+  const b = o.bindings;
+  if (b !== undefined && (typeof b !== 'object' || b === null || Array.isArray(b))) {
+    throw fail(`option bindings is ${describeValue(b)}: pass an object of fields added to every line, such as { app: 'desk' }`);
+  }
 }
 
 /**
- * The format asked for, else (stderr only) `NATSMESH_LOG_FORMAT`, else pretty on a terminal.
+ * The format asked for, else (stderr only) `NATSMESH_LOG_FORMAT`, else pretty on a terminal; an
+ * unknown variable is added to `ignored`.
  *
  * @throws MeshError `INVALID_OPTIONS` for a `format` other than `json` or `pretty`.
  */
-function logFormat(option: unknown, toStderr: boolean): LogFormat {
+function logFormat(option: unknown, toStderr: boolean, ignored: string[]): LogFormat {
   if (option === 'json' || option === 'pretty') return option;
   if (option !== undefined) throw new MeshError('INVALID_OPTIONS', `createLogger option format is ${describeValue(option)}: use "json" or "pretty".`);
   if (!toStderr) return 'json';
-  const env = process.env.NATSMESH_LOG_FORMAT?.trim().toLowerCase();
+  const raw = process.env.NATSMESH_LOG_FORMAT;
+  const env = raw?.trim().toLowerCase();
   if (env === 'json' || env === 'pretty') return env;
-  return process.stderr.isTTY === true ? 'pretty' : 'json';
+  const format = process.stderr.isTTY === true ? 'pretty' : 'json';
+  if (raw !== undefined && raw.trim() !== '') ignored.push(`NATSMESH_LOG_FORMAT ${JSON.stringify(raw)} ignored (format ${format}): use json or pretty`);
+  return format;
 }
 
 // pino-pretty's formatter applied line by line in write(): no transform stream, so lines stay as

@@ -6,7 +6,8 @@ import type { CircuitEvent, CircuitState } from '../resilience/circuit-breaker';
 import { CallMetrics, codeOf, seconds } from './call-metrics.middleware';
 import { loadPromClient } from './load-prom-client';
 import { DURATION_BUCKETS } from './duration-buckets';
-import { Tallies, type Tally } from './tally';
+import { Tallies } from './tally';
+import { CodeTallies, CodeWarnings } from './code-label';
 
 /**
  * Most distinct `subject` label values a registry's client metrics take; calls to further
@@ -52,6 +53,7 @@ export class ClientMetrics implements PolicyObserver {
   private readonly series = new Map<string, SubjectSeries>();
   private other: SubjectSeries | undefined;
   private readonly circuits = new Set<CircuitSource>();
+  /** @internal */ readonly codeWarnings: CodeWarnings;
   /** The built-in `call` middleware counting each call, outermost. */
   readonly middleware: Middleware;
 
@@ -70,6 +72,7 @@ export class ClientMetrics implements PolicyObserver {
     readonly registry: Registry,
     private readonly warn: (message: string) => void,
   ) {
+    this.codeWarnings = new CodeWarnings('natsmesh_client_requests_total', warn);
     const prom = loadPromClient();
     const registers = [registry];
     try {
@@ -193,7 +196,7 @@ export class ClientMetrics implements PolicyObserver {
 /** The label children of one subject, made on first use. */
 export class SubjectSeries {
   readonly duration: HistogramChild;
-  private readonly codes = new Map<string, Tally>();
+  private readonly codes: CodeTallies;
   private retryChild: CounterChild | undefined;
   private throttleChild: CounterChild | undefined;
 
@@ -202,14 +205,13 @@ export class SubjectSeries {
     readonly label: string,
   ) {
     this.duration = metrics.duration.labels(label);
+    this.codes = new CodeTallies((code) => metrics.requests.tally({ subject: label, code }), metrics.codeWarnings, `subject "${label}"`);
   }
 
-  /** Counts one call that ended with `code`, taking `seconds`. */
+  /** Counts one call that ended with `code` (bounded: see {@link CodeTallies}), taking `seconds`. */
   done(code: string, seconds: number): void {
     this.duration.observe(seconds);
-    let c = this.codes.get(code);
-    if (c === undefined) this.codes.set(code, (c = this.metrics.requests.tally({ subject: this.label, code })));
-    c.inc();
+    this.codes.of(code).inc();
   }
 
   retries(): CounterChild {

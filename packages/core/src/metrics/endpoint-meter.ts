@@ -1,6 +1,7 @@
 import type { Histogram } from 'prom-client';
 import { EndpointStats } from '../discovery/endpoint-stats';
 import type { MeshError } from '../errors/mesh-error';
+import { CodeTallies, type CodeWarnings } from './code-label';
 import type { Tallies, Tally } from './tally';
 
 /** The `code` label of a request dropped for its deadline (no reply sent). */
@@ -10,7 +11,7 @@ type HistogramChild = ReturnType<Histogram<string>['labels']>;
 
 /**
  * The statistics of one endpoint when metrics are on: its `$SRV.STATS` counters plus
- * `natsmesh_requests_total` by code, `natsmesh_request_duration_seconds` and
+ * `natsmesh_requests_total` by code (bounded: see {@link CodeTallies}), `natsmesh_request_duration_seconds` and
  * `natsmesh_requests_in_flight`. The route reports every request at its end (answered, refused,
  * failed or dropped for its deadline), so the metrics see all of them, from receipt to answer,
  * without a layer in the pipeline: an endpoint with no other middleware keeps its direct path.
@@ -19,15 +20,17 @@ export class EndpointMeter extends EndpointStats {
   /** Requests received and not yet answered. */
   inFlight = 0;
   private readonly ok: Tally;
-  private readonly codes = new Map<string, Tally>();
+  private readonly codes: CodeTallies;
 
   constructor(
     readonly labels: { readonly service: string; readonly endpoint: string },
     private readonly duration: HistogramChild,
-    private readonly requests: Tallies,
+    requests: Tallies,
+    warnings: CodeWarnings,
   ) {
     super();
     this.ok = requests.tally({ ...labels, code: 'OK' });
+    this.codes = new CodeTallies((code) => requests.tally({ ...labels, code }), warnings, `endpoint "${labels.endpoint}" of service ${labels.service}`);
   }
 
   /** A request reached the endpoint. */
@@ -37,23 +40,17 @@ export class EndpointMeter extends EndpointStats {
 
   override record(startedMs: number, error: MeshError | undefined): void {
     super.record(startedMs, error);
-    this.done(startedMs, error === undefined ? this.ok : this.tallyOf(error.code));
+    this.done(startedMs, error === undefined ? this.ok : this.codes.of(error.code));
   }
 
   override recordExpired(startedMs: number): void {
     super.recordExpired(startedMs);
-    this.done(startedMs, this.tallyOf(EXPIRED_CODE));
+    this.done(startedMs, this.codes.of(EXPIRED_CODE));
   }
 
   private done(startedMs: number, tally: Tally): void {
     this.inFlight--;
     this.duration.observe((performance.now() - startedMs) / 1000);
     tally.inc();
-  }
-
-  private tallyOf(code: string): Tally {
-    let t = this.codes.get(code);
-    if (t === undefined) this.codes.set(code, (t = this.requests.tally({ ...this.labels, code })));
-    return t;
   }
 }

@@ -4,6 +4,7 @@ import { DurableEventMetrics, EventMetrics } from './event-metrics.middleware';
 import { loadPromClient } from './load-prom-client';
 import { EndpointMeter } from './endpoint-meter';
 import { Tallies } from './tally';
+import { CodeWarnings, type CodeTallies } from './code-label';
 import { ClientMetrics } from './client-metrics';
 import { DURATION_BUCKETS } from './duration-buckets';
 
@@ -18,6 +19,7 @@ export class MeshMetrics {
   /** @internal The series of `natsmesh_requests_total`, counted by the endpoints. */
   private readonly requests = new Tallies();
   private readonly meters: EndpointMeter[] = [];
+  private readonly codeWarnings: CodeWarnings;
   /** @internal */ readonly duration: Histogram<'service' | 'endpoint'>;
   /** @internal The series of `natsmesh_events_total`, counted by the `@On` handlers. */
   readonly events = new Tallies();
@@ -26,7 +28,9 @@ export class MeshMetrics {
   private readonly connected: Gauge;
   private readonly reconnects: Counter;
 
-  constructor(defaultMetrics: boolean) {
+  /** `warn` says (once each) that codes were counted as `OTHER` (see {@link CodeTallies}). */
+  constructor(defaultMetrics: boolean, warn: (message: string) => void) {
+    this.codeWarnings = new CodeWarnings('natsmesh_requests_total', warn);
     const prom = loadPromClient();
     const registers = [(this.registry = new prom.Registry())];
     this.requests.of(
@@ -80,7 +84,7 @@ export class MeshMetrics {
   /** The statistics of one endpoint, counting its requests into the metrics as well. */
   forEndpoint(service: string, endpoint: string): EndpointMeter {
     const labels = { service, endpoint };
-    const meter = new EndpointMeter(labels, this.duration.labels(labels), this.requests);
+    const meter = new EndpointMeter(labels, this.duration.labels(labels), this.requests, this.codeWarnings);
     this.meters.push(meter);
     return meter;
   }

@@ -58,7 +58,7 @@ export class MetricsServer {
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', '{"status":"method not allowed"}');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', '{"status":"method not allowed"}', { allow: 'GET, HEAD' });
     if (path === this.options.path) {
       this.registry.metrics().then(
         (text) => send(res, 200, this.registry.contentType, text),
@@ -75,7 +75,7 @@ export class MetricsServer {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+function send(res: ServerResponse, status: number, type: string, body: string, extra?: Record<string, string>): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });
   res.end(body);
 }

@@ -8,6 +8,9 @@ import type { MeshTracing } from './mesh-tracing';
 import { headersSetter } from './msg-headers-carrier';
 import { traceParentOf } from './trace-parent';
 
+/** The W3C Trace Context headers, replaced by each CLIENT or PRODUCER span's own. */
+const TRACE_CONTEXT_FIELDS = ['traceparent', 'tracestate'];
+
 /**
  * Built-in `call` and `emit` middleware of a client when tracing is on, outermost (outside the
  * user's middleware and the built-in policies): one CLIENT span `send <subject>` per request,
@@ -51,8 +54,10 @@ export class ClientSpans implements Middleware {
       parent,
     );
     const active = api.trace.setSpan(parent, span);
-    // ctx.request forwards the incoming headers: the caller's trace context must not go on in place of this span's.
-    for (const field of this.tracing.fields()) headers.delete(field, Match.IgnoreCase);
+    // ctx.request forwards the incoming headers: their trace context must not go on in place of this
+    // span's. Only that is removed: other fields of the propagator (baggage) are the caller's to send,
+    // and inject() replaces those it writes from the active context.
+    for (const field of TRACE_CONTEXT_FIELDS) headers.delete(field, Match.IgnoreCase);
     this.tracing.inject(active, headers, headersSetter);
     return finishSpan(api, span, () => api.context.with(active, next));
   }

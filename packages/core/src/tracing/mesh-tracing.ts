@@ -40,11 +40,6 @@ export class MeshTracing {
     return this.current().extract(this.api.ROOT_CONTEXT, carrier, getter);
   }
 
-  /** @internal The header names the propagator writes. */
-  fields(): string[] {
-    return this.current().fields();
-  }
-
   // The global propagator is looked up per message: an SDK started after the app still counts.
   private current(): TextMapPropagator {
     if (this.propagator !== undefined) return this.propagator;

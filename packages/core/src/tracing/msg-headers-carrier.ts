@@ -1,9 +1,12 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { Match, type MsgHdrs } from 'nats';
 
-/** Writes propagation fields (`traceparent`, `tracestate`) into NATS headers, replacing any there. */
+/** Writes propagation fields (`traceparent`, `tracestate`, `baggage`) into NATS headers, replacing any there, whatever their case. */
 export const headersSetter: TextMapSetter<MsgHdrs> = {
-  set: (h, key, value) => h.set(key, value),
+  set: (h, key, value) => {
+    h.delete(key, Match.IgnoreCase);
+    h.set(key, value);
+  },
 };
 
 /** Reads propagation fields from NATS headers, whatever their case (nats.js answers "" for a missing key). */

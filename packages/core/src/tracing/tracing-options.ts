@@ -1,6 +1,7 @@
 import type { TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
+import { checkKnownKeys } from '../options/check-known-keys';
 import { hasGlobalTracerProvider, loadOtelApi } from './load-otel-api';
 import { MeshTracing } from './mesh-tracing';
 
@@ -21,6 +22,8 @@ export interface TracingOptions {
   propagator?: TextMapPropagator;
 }
 
+const TRACING_KEYS: readonly (keyof TracingOptions)[] = ['tracerProvider', 'propagator'];
+
 /** What the `tracing` option of `createApp` and `createClient` takes. */
 export type TracingOption = boolean | TracingOptions;
 
@@ -30,10 +33,10 @@ export type TracingOption = boolean | TracingOptions;
  *   (an SDK started before `createApp`/`createClient`), else off;
  * - `true`: on with the global provider, even one registered later (spans are no-ops until then);
  * - `false`: off;
- * - `{ tracerProvider, propagator }`: on with these.
+ * - `{ tracerProvider, propagator }`: on with these; `{}` is the same as `true`.
  * Off: undefined, and nothing of OpenTelemetry is loaded.
  *
- * @throws MeshError `INVALID_OPTIONS` for another value, a `tracerProvider` without `getTracer`, or a `propagator` without `inject`, `extract` and `fields`.
+ * @throws MeshError `INVALID_OPTIONS` for another value, a `tracerProvider` without `getTracer`, a `propagator` without `inject`, `extract` and `fields`, or another key.
  */
 export function resolveTracing(option: unknown, where: string): MeshTracing | undefined {
   if (option === false) return undefined;
@@ -42,6 +45,7 @@ export function resolveTracing(option: unknown, where: string): MeshTracing | un
   if (typeof option !== 'object' || option === null || Array.isArray(option)) {
     throw new MeshError('INVALID_OPTIONS', `${where} option tracing is ${describeValue(option)}: use true, false, or { tracerProvider, propagator }.`);
   }
+  checkKnownKeys(option, TRACING_KEYS, `${where} option tracing`);
   const { tracerProvider, propagator } = option as TracingOptions;
   if (tracerProvider !== undefined && typeof (tracerProvider as Partial<TracerProvider> | null)?.getTracer !== 'function') {
     throw new MeshError(
