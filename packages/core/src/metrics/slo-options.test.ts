@@ -40,6 +40,8 @@ describe('@Handle({ slo })', () => {
     [{ errorRate: 0.01, clientCodes: 'PAYMENT_DECLINED' }, /slo\.clientCodes is "PAYMENT_DECLINED": use an array/],
     [{ errorRate: 0.01, clientCodes: [''] }, /slo\.clientCodes is object/],
     [{ p99: 100, clientCodes: ['X'] }, /clientCodes is set without errorRate/],
+    // The metric counts such a code as OTHER: listing it would never spare the budget.
+    [{ errorRate: 0.01, clientCodes: ['payment_declined'] }, /slo\.clientCodes\[0\] "payment_declined" is not counted under its own name/],
     [{ p99: 100, p95: 50 }, /unknown option\(s\) p95/],
     ['fast', /option slo is "fast": use \{ errorRate\?, p99\?/],
   ])('refuses %j with INVALID_OPTIONS saying what to use', (slo, message) => {

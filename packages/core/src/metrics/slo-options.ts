@@ -1,3 +1,4 @@
+import { CODE_LABEL_PATTERN } from './code-label';
 import { ERROR_CODES } from '../errors/error-codes';
 import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
@@ -89,6 +90,13 @@ export function checkedSlo(value: unknown, where: string): SloOptions {
   }
   if (clientCodes !== undefined && !(Array.isArray(clientCodes) && clientCodes.every((c) => typeof c === 'string' && c.length > 0))) {
     throw fail(`slo.clientCodes is ${describeValue(clientCodes)}: use an array of error codes, e.g. ['PAYMENT_DECLINED']`);
+  }
+  const odd = Array.isArray(clientCodes) ? (clientCodes as string[]).findIndex((c) => !CODE_LABEL_PATTERN.test(c)) : -1;
+  if (odd >= 0) {
+    const code = (clientCodes as string[])[odd];
+    throw fail(
+      `slo.clientCodes[${odd}] ${JSON.stringify(code)} is not counted under its own name: natsmesh_requests_total counts codes that do not match ${CODE_LABEL_PATTERN.source} as OTHER; use the code in capitals (${JSON.stringify(code.toUpperCase())}) and throw it so`,
+    );
   }
   if (clientCodes !== undefined && errorRate === undefined) {
     throw fail('slo.clientCodes is set without errorRate: the codes only matter to the error budget; add errorRate or drop clientCodes');
