@@ -15,29 +15,19 @@ export class CallMetrics implements Middleware {
   constructor(private readonly metrics: ClientMetrics) {}
 
   call(ctx: CallContext, next: Next): unknown {
-    const series = this.metrics.seriesOf(ctx.subject);
     const started = performance.now();
     let out: unknown;
     try {
       out = next();
     } catch (err) {
-      series.done(codeOf(err), seconds(started));
+      this.metrics.seriesOf(ctx.subject).done(codeOf(err), seconds(started));
       throw err;
     }
     if (!isThenable(out)) {
-      series.done('OK', seconds(started));
+      this.metrics.seriesOf(ctx.subject).done('OK', seconds(started));
       return out;
     }
-    return Promise.resolve(out).then(
-      (value) => {
-        series.done('OK', seconds(started));
-        return value;
-      },
-      (err: unknown) => {
-        series.done(codeOf(err), seconds(started));
-        throw err;
-      },
-    );
+    return this.metrics.timed(ctx.subject, started, Promise.resolve(out));
   }
 }
 
