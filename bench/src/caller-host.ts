@@ -13,6 +13,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'moleculer-metrics': () => import('./callers/moleculer-metrics.caller'),
   'natsmesh-metrics': () => import('./callers/natsmesh-metrics.caller'),
   'natsmesh-otel': () => import('./callers/natsmesh-otel.caller'),
+  'natsmesh-acl': () => import('./callers/natsmesh-acl.caller'),
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, release, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { BENCH_ACL_ENV, writeBenchAclConfig } from './bench-acl';
 import { CONTENDERS, type Contender } from './contenders';
 import { BenchChild, killAllChildren } from './harness/bench-child';
 import { describeError } from './harness/ipc';
@@ -221,13 +222,18 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
-  server = await startBenchNatsServer();
+  // The server checks the permissions natsmesh acl generates for the natsmesh-acl contender; every other contender connects without credentials, as a user without permissions.
+  const aclDir = mkdtempSync(join(tmpdir(), 'natsmesh-bench-'));
+  const { file, credentials } = writeBenchAclConfig(aclDir);
+  process.env[BENCH_ACL_ENV] = JSON.stringify(credentials);
+  server = await startBenchNatsServer(undefined, undefined, file);
   try {
     if (opts.profile) await runProfile(server, opts.profile, opts.settings);
     else await runAll(server, opts);
   } finally {
     killAllChildren();
     await server.stop();
+    rmSync(aclDir, { recursive: true, force: true });
   }
 }
 

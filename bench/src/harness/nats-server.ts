@@ -48,12 +48,15 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts nats-server on 127.0.0.1 on a free port, retrying when the port was taken meanwhile. */
-export async function startBenchNatsServer(bin = natsServerBinary(), attempts = 3): Promise<BenchNatsServer> {
+/**
+ * Starts nats-server on 127.0.0.1 on a free port, retrying when the port was taken meanwhile;
+ * with `configFile`, also reading that configuration (`-c`).
+ */
+export async function startBenchNatsServer(bin = natsServerBinary(), attempts = 3, configFile?: string): Promise<BenchNatsServer> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
-      return await startOnce(bin, await freePort());
+      return await startOnce(bin, await freePort(), configFile);
     } catch (err) {
       last = err;
     }
@@ -61,8 +64,9 @@ export async function startBenchNatsServer(bin = natsServerBinary(), attempts = 
   throw last;
 }
 
-function startOnce(bin: string, port: number): Promise<BenchNatsServer> {
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'bench-nats', bin, '-a', '127.0.0.1', '-p', String(port)], {
+function startOnce(bin: string, port: number, configFile?: string): Promise<BenchNatsServer> {
+  const config = configFile === undefined ? [] : ['-c', configFile];
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'bench-nats', bin, ...config, '-a', '127.0.0.1', '-p', String(port)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,7 +5,7 @@ import type { StartService } from './running-service';
 let countEvent: () => void = () => undefined;
 
 @Service('bench')
-class BenchService {
+export class BenchService {
   @Handle('echo')
   echo(input: unknown) {
     return replyOf(input as { guest: string; room: number });
