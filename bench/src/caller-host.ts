@@ -13,6 +13,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'moleculer-metrics': () => import('./callers/moleculer-metrics.caller'),
   'natsmesh-metrics': () => import('./callers/natsmesh-metrics.caller'),
   'natsmesh-otel': () => import('./callers/natsmesh-otel.caller'),
+  'natsmesh-identity': () => import('./callers/natsmesh-identity.caller'),
 };
 
 async function main(): Promise<void> {

@@ -12,6 +12,7 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   'natsmesh-metrics': () => import('./services/natsmesh-metrics.service'),
   'moleculer-metrics': () => import('./services/moleculer-metrics.service'),
   'natsmesh-otel': () => import('./services/natsmesh-otel.service'),
+  'natsmesh-identity': () => import('./services/natsmesh-identity.service'),
 };
 
 async function main(): Promise<void> {
