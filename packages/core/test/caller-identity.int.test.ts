@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect, headers, type MsgHdrs, type NatsConnection } from 'nats';
 import { createUser, type KeyPair } from 'nkeys.js';
 import { startNatsServer, catchMeshError, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, Handle, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
+import { createApp, createClient, Handle, MeshError, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 
 @Service('id.payments')
@@ -14,6 +14,18 @@ class PaymentsService {
   @Handle('charge')
   charge(input: { amount: number }, ctx: Context) {
     return { amount: input.amount, caller: ctx.caller ?? null };
+  }
+}
+
+let flaky = 0;
+
+@Service('id.ledger')
+class LedgerService {
+  /** Fails its first call with UNAVAILABLE (a code the client retries), then answers. */
+  @Handle('post')
+  post(_input: unknown, ctx: Context) {
+    if (flaky++ === 0) throw new MeshError('UNAVAILABLE', 'try again');
+    return { caller: ctx.caller ?? null, attempt: flaky };
   }
 }
 
@@ -75,7 +87,7 @@ describe('signed caller identity', () => {
     writeFileSync(join(dir, 'keys.json'), JSON.stringify({ 'id.booking': booking.getPublicKey(), web: web.getPublicKey() }));
     server = await startNatsServer();
     const nats = { servers: server.url };
-    payments = await createApp({ services: [PaymentsService], nats, logger: quietLogger(), identity: { trust: join(dir, 'keys.json') } });
+    payments = await createApp({ services: [PaymentsService, LedgerService], nats, logger: quietLogger(), identity: { trust: join(dir, 'keys.json') } });
     bookingApp = await createApp({ services: [BookingService], nats, logger: quietLogger(), identity: { seed: seedOf(booking) } });
     open = await createApp({ services: [OpenService], nats, logger: quietLogger() });
     await Promise.all([payments.start(), bookingApp.start(), open.start()]);
@@ -96,6 +108,11 @@ describe('signed caller identity', () => {
   it('gives the handler ctx.caller: the service whose app signed (ctx.request), or the client role', async () => {
     await expect(plain.request('id.booking.save', { amount: 5 })).resolves.toEqual({ amount: 5, caller: 'id.booking' });
     await expect(signedWeb.request('id.payments.charge', { amount: 7 })).resolves.toEqual({ amount: 7, caller: 'web' });
+  });
+
+  it('signs each attempt afresh (a retry is no replay) and signs the subject as published (an instance-addressed call)', async () => {
+    await expect(signedWeb.request('id.ledger.post', {}, { retry: { attempts: 2, initialDelay: 1 } })).resolves.toEqual({ caller: 'web', attempt: 2 });
+    await expect(signedWeb.request('id.payments.charge', { amount: 3 }, { strategy: 'round-robin' })).resolves.toEqual({ amount: 3, caller: 'web' });
   });
 
   it('accepts a signature made with nkeys.js by a plain nats.js client, once: the same headers and body again are a replay', async () => {
