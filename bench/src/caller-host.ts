@@ -14,6 +14,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'natsmesh-metrics': () => import('./callers/natsmesh-metrics.caller'),
   'natsmesh-otel': () => import('./callers/natsmesh-otel.caller'),
   'natsmesh-acl': () => import('./callers/natsmesh-acl.caller'),
+  'natsmesh-identity': () => import('./callers/natsmesh-identity.caller'),
 };
 
 async function main(): Promise<void> {

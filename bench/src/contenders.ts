@@ -22,6 +22,7 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'natsmesh-dto', label: 'natsmesh, DTO validation + defaults', service: 'natsmesh-dto', caller: 'natsmesh', events: true },
   { id: 'natsmesh-mw', label: 'natsmesh, 3 no-op middleware on the endpoint + 3 on the client', service: 'natsmesh-mw', caller: 'natsmesh-mw', events: true },
   { id: 'natsmesh-metrics', label: 'natsmesh, Prometheus metrics on (service and client)', service: 'natsmesh-metrics', caller: 'natsmesh-metrics', events: true },
+  { id: 'natsmesh-identity', label: 'natsmesh, signed caller identity (client signs, service verifies)', service: 'natsmesh-identity', caller: 'natsmesh-identity', events: false },
   { id: 'natsmesh-otel', label: 'natsmesh, metrics + OpenTelemetry tracing (SDK, batch, in-memory exporter)', service: 'natsmesh-otel', caller: 'natsmesh-otel', events: true },
   { id: 'natsmesh-acl', label: 'natsmesh, connected as the NATS users `natsmesh acl` generates (permissions checked by nats-server)', service: 'natsmesh-acl', caller: 'natsmesh-acl', events: true },
 ];

@@ -13,6 +13,7 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   'moleculer-metrics': () => import('./services/moleculer-metrics.service'),
   'natsmesh-otel': () => import('./services/natsmesh-otel.service'),
   'natsmesh-acl': () => import('./services/natsmesh-acl.service'),
+  'natsmesh-identity': () => import('./services/natsmesh-identity.service'),
 };
 
 async function main(): Promise<void> {

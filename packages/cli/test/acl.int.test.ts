@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, credsAuthenticator, nkeyAuthenticator } from 'nats';
+import { connect, credsAuthenticator, nkeyAuthenticator, nkeys } from 'nats';
 import { createApp, createClient, scanService, type App, type Constructor } from '@natsmesh/core';
 import { startNatsServer } from '@natsmesh/testing';
 import { natsmesh } from './run-natsmesh';
@@ -34,6 +34,7 @@ describe('natsmesh acl', () => {
       'hotel.payments.nk',
       'hotel.persistence.nk',
       'hotel.rooms.nk',
+      'keys.json',
       'web.nk',
     ]);
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.nk'))) {
@@ -45,6 +46,11 @@ describe('natsmesh acl', () => {
     const conf = readFileSync(join(dir, 'authorization.conf'), 'utf8');
     expect(conf).not.toMatch(/(^|[^A-Z2-7])SU[A-Z2-7]{50,}/);
     expect(conf).toContain('"hotel.payments.charge hotel.payments"');
+    // The public keys, for signed caller identity (identity.trust): each matches its seed, no seed in it.
+    const keys = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(keys)).toEqual(['hotel.booking', 'hotel.compliance', 'hotel.logging', 'hotel.payments', 'hotel.persistence', 'hotel.rooms', 'web']);
+    expect(keys.web).toBe(nkeys.fromSeed(readFileSync(join(dir, 'web.nk'))).getPublicKey());
+    expect(readFileSync(join(dir, 'keys.json'), 'utf8')).not.toMatch(/SU[A-Z2-7]{50,}/);
   });
 
   it('regenerates byte-identical output for unchanged services', async () => {
@@ -106,7 +112,7 @@ describe('natsmesh acl', () => {
       const r = await natsmesh('acl', ...HOTEL, ...WEB, '--format', 'jwt', '--out', dir);
       expect(r).toMatchObject({ code: 0, err: '' });
       const files = readdirSync(dir).sort();
-      expect(files).toEqual(expect.arrayContaining(['server.conf', 'operator.jwt', 'account.jwt', 'operator.nk', 'account.nk', 'web.creds', 'web.nk', 'hotel.booking.creds']));
+      expect(files).toEqual(expect.arrayContaining(['server.conf', 'operator.jwt', 'account.jwt', 'operator.nk', 'account.nk', 'web.creds', 'web.nk', 'hotel.booking.creds', 'keys.json']));
       for (const f of files.filter((n) => /\.(nk|creds)$/.test(n))) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
       expect(r.out).not.toMatch(/(^|[^A-Z2-7])S[OAU][A-Z2-7]{50,}/);
       const first = new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));

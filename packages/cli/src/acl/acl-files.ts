@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderServerAuthorization, type Acl } from '@natsmesh/core';
+import { renderServerAuthorization, renderTrustedKeys, TRUSTED_KEYS_FILE, type Acl } from '@natsmesh/core';
 
 /** The include file `natsmesh acl` writes into `--out`. */
 export const AUTHORIZATION_FILE = 'authorization.conf';
@@ -36,5 +36,13 @@ export function writeAclFiles(dir: string, acl: Acl): string[] {
     chmodSync(path, 0o600);
     files.push(path);
   }
+  files.push(writeTrustedKeys(dir, acl));
   return files;
+}
+
+/** Writes `keys.json`: each user's nkey public key, the `identity.trust` of signed caller identity. */
+export function writeTrustedKeys(dir: string, acl: Acl): string {
+  const path = join(dir, TRUSTED_KEYS_FILE);
+  writeFileSync(path, renderTrustedKeys(acl));
+  return path;
 }

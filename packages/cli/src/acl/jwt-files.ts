@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { createAccount, createOperator, decode, encodeAccount, encodeOperator, encodeUser, fmtCreds, fromSeed, type KeyPair } from '@nats-io/jwt';
 import type { Acl, AclUser } from '@natsmesh/core';
-import { seedFileOf } from './acl-files';
+import { seedFileOf, writeTrustedKeys } from './acl-files';
 
 /** The nats-server config include of JWT mode: the operator, a memory resolver and the account. */
 export const JWT_SERVER_FILE = 'server.conf';
@@ -57,6 +57,7 @@ export async function writeJwtFiles(dir: string, acl: Acl): Promise<string[]> {
     ].join('\n'),
   );
   files.unshift(server);
+  files.push(writeTrustedKeys(dir, acl));
   return files;
 }
 

@@ -10,6 +10,7 @@ import type { AppResilienceOptions } from '../resilience/resilience-options';
 import type { MiddlewareRef } from '../middleware/middleware';
 import type { MetricsOptions } from '../metrics/metrics-options';
 import type { TracingOptions } from '../tracing/tracing-options';
+import type { IdentityOptions } from '../identity/identity-options';
 
 /** Identity of one running app instance. */
 export interface InstanceOptions {
@@ -89,4 +90,10 @@ export interface AppOptions {
    * OpenTelemetry is loaded or done per message); `{ tracerProvider, propagator }`: these.
    */
   tracing?: boolean | TracingOptions;
+  /**
+   * Signed caller identity (off by default; see docs/security.md, "Caller identity"): with
+   * `seed`/`seedFile`, `app.client` and `ctx.request` sign every request as `name`; with `trust`,
+   * every endpoint refuses requests not signed by a trusted caller (`UNAUTHORIZED`) and sets `ctx.caller`.
+   */
+  identity?: IdentityOptions;
 }

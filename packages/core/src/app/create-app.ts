@@ -26,6 +26,7 @@ import { checkAppOptions } from './check-options';
 import { checkSrvNames } from '../discovery/srv-names';
 import { MeshMetrics } from '../metrics/mesh-metrics';
 import { resolveTracing } from '../tracing/tracing-options';
+import { resolveIdentity } from '../identity/identity-options';
 
 /**
  * Builds an app: finds the services, checks their definitions, builds them through
@@ -50,6 +51,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   checkUnique(scanned);
   if (options.discovery !== false) checkSrvNames(scanned);
   const definitions = assignQueueGroups(scanned);
+  // Decided here, once: off builds no signer and no verifying layer.
+  const identity = resolveIdentity(options.identity, 'createApp', definitions.map((d) => d.name));
   const endpointSubjects = definitions.flatMap((d) => d.endpoints.map((e) => ({ subject: e.subject, where: `@Handle('${e.name}') on ${d.target.name}.${e.method}` })));
   const durablePlan = planDurables(
     definitions.flatMap((d) => d.subscriptions.filter((s) => s.durable !== undefined).map((s) => ({ definition: s, where: `@On('${s.pattern}') on ${d.target.name}.${s.method}` }))),
@@ -78,6 +81,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Their call and emit hooks wrap app.client, and so ctx.request and ctx.emit.
   client.useMiddleware(appMiddleware);
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
+  client.useIdentity(identity?.signer);
   // A fire-and-forget ctx.emit whose async emit middleware failed: nobody awaits it, so the log says it.
   client.onDroppedEmitFailure = (err, subject) => logSafely(() => logger.warn({ err, subject }, 'event not emitted: its emit middleware failed and nobody awaited the emit'));
   client.onPermissionViolation = (v, request) => logSafely(() => logPermissionViolation(logger, definitions, v, request));
@@ -111,6 +115,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           {
             rateLimit: e.rateLimit === false ? undefined : (e.rateLimit ?? resilience.rateLimit),
             bulkhead: e.bulkhead === false ? undefined : (e.bulkhead ?? resilience.bulkhead),
+            identity: identity?.verifier,
           },
           around(e, 'handle'),
           metrics?.forEndpoint(d.name, e.name),

@@ -9,6 +9,7 @@ import type { ClientPolicyOptions } from './request-options';
 import type { Registry } from 'prom-client';
 import { clientMetricsOption } from '../metrics/client-metrics-option';
 import { resolveTracing, type TracingOptions } from '../tracing/tracing-options';
+import { resolveIdentity, type IdentityOptions } from '../identity/identity-options';
 
 /** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
@@ -29,6 +30,11 @@ export interface ClientOptions extends ClientPolicyOptions {
    * even if registered later; `false`: off; `{ tracerProvider, propagator }`: these.
    */
   tracing?: boolean | TracingOptions;
+  /**
+   * Signed caller identity: `{ name, seedFile }` signs every request as `name` (a caller role or
+   * service from `natsmesh acl`), for services that verify it (`ctx.caller`). Off by default.
+   */
+  identity?: IdentityOptions;
 }
 
 /**
@@ -50,6 +56,7 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   const tracing = resolveTracing(options.tracing, 'createClient');
   const client = new MeshClient(options.timeout, options, clientMetricsOption(options.metrics, 'createClient'));
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
+  client.useIdentity(resolveIdentity(options.identity, 'createClient')?.signer);
   // Before connecting: a bad middleware list leaves no connection behind.
   const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
   checkClientHooks(middleware, 'createClient option');

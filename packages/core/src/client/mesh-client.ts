@@ -1,3 +1,5 @@
+import type { RequestSigner } from '../identity/request-signer';
+import { SignedRequester } from '../identity/signed-requester';
 import { EventEmitter } from 'node:events';
 import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import type { Registry } from 'prom-client';
@@ -113,6 +115,7 @@ export class MeshClient {
    */
   onPermissionViolation: ((v: PermissionViolation, request: boolean) => void) | undefined;
   private stopPermissionWatch: (() => void) | undefined;
+  private signer: RequestSigner | undefined;
 
   /**
    * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
@@ -139,6 +142,14 @@ export class MeshClient {
     if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined || this.resilience.throttle !== undefined) this.policyState();
   }
 
+  /**
+   * @internal Signs every request this client sends from its next {@link attach} on (signed
+   * caller identity); decided once, before connecting: a client without it checks nothing per request.
+   */
+  useIdentity(signer: RequestSigner | undefined): void {
+    this.signer = signer;
+  }
+
   /** The underlying nats.js connection, for what natsmesh does not wrap. */
   get connection(): NatsConnection {
     if (!this.nc) throw this.unusable();
@@ -150,7 +161,7 @@ export class MeshClient {
     this.nc = nc;
     this.ownsConnection = owns;
     this.closed = false;
-    this.requester = new MuxRequester(nc);
+    this.requester = this.signer === undefined ? new MuxRequester(nc) : new SignedRequester(nc, this.signer);
     this.js = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = watchPermissions(nc, (v) => this.onRefused(v));

@@ -22,7 +22,7 @@ export class MessageContext extends Context {
     service: string,
     endpoint: string,
     deadline: number,
-    private readonly message: Pick<Msg, 'headers' | 'data'>,
+    private readonly message: Pick<Msg, 'headers' | 'data' | 'subject'>,
     host: ContextHost,
     /** `handle` for a request, `event` for an event delivery. */
     readonly kind: MessageKind,
@@ -58,6 +58,11 @@ export class MessageContext extends Context {
   /** The raw payload bytes as received. */
   get data(): Uint8Array {
     return this.message.data;
+  }
+
+  /** @internal The subject the message was published on: an instance-addressed one (`$NATSMESH.I.<id>.…`) for a direct call. */
+  get publishedSubject(): string {
+    return this.message.subject;
   }
 
   /** Headers sent with the reply (success or error), made on first use; nothing is sent for an event. */

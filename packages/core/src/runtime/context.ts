@@ -7,6 +7,7 @@ import { bindNew } from '../logging/app-logger';
 import type { Logger } from '../logging/logger';
 import { MAX_TIMER_MS } from '../options/check-millis';
 import { TRACE_PARENT } from '../tracing/trace-parent';
+import { CALLER_HEADER, SIGNATURE_HEADER } from '../identity/signed-request';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
@@ -16,8 +17,9 @@ export interface ContextHost {
   readonly logger: Logger;
 }
 
-// Headers that describe this hop only and must not travel on with ctx.request.
-const HOP_HEADERS = new Set([TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER, ERROR_HEADER, ERROR_CODE_HEADER]);
+// Headers that describe this hop only and must not travel on with ctx.request (a caller's
+// signature covers this hop's subject and body: passed on, it would only be refused downstream).
+const HOP_HEADERS = new Set([TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER, ERROR_HEADER, ERROR_CODE_HEADER, CALLER_HEADER, SIGNATURE_HEADER]);
 
 /**
  * What a handler knows about the message it handles. Created per message with plain fields;
@@ -29,6 +31,8 @@ export class Context {
   private _state: Record<string, unknown> | undefined;
   /** @internal The OpenTelemetry context of this message's span (tracing on): the parent of what `request` and `emit` send. */
   traceContext: unknown;
+  /** @internal Set by the caller-identity middleware once the request's signature checked out. */
+  verifiedCaller: string | undefined;
   /** @internal `trace_id` and `span_id` of this message's span (tracing on), on every line of {@link log} and of the route about it. */
   traceFields: { readonly trace_id: string; readonly span_id: string } | undefined;
 
@@ -48,6 +52,16 @@ export class Context {
   /** The message headers, undefined when it had none. */
   get headers(): MsgHdrs | undefined {
     return this.msg.headers;
+  }
+
+  /**
+   * The calling service (or caller role), as proven by its signature: set only on a request to an
+   * app with signed identity on (`createApp({ identity: { trust } })`), which refuses unsigned and
+   * badly signed requests with `UNAUTHORIZED`. Undefined otherwise, and on events: natsmesh does
+   * not repeat an unchecked claim (any publisher can set any header).
+   */
+  get caller(): string | undefined {
+    return this.verifiedCaller;
   }
 
   /** Id of the app instance handling the message. */

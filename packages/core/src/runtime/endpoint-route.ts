@@ -33,6 +33,8 @@ type HandlerFn = (input: unknown, ctx: Context) => unknown;
 export interface RouteGuards {
   readonly rateLimit: RateLimitOptions | undefined;
   readonly bulkhead: BulkheadOptions | undefined;
+  /** The app's caller-identity check (signed identity with `trust`), innermost of the built-ins. */
+  readonly identity?: Middleware;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RouteGuards {
  * pipeline are fixed, so a message costs a decode, a Context and the handler call. Without
  * middleware (no user middleware, no rate limit, no bulkhead) the subscription callback calls
  * the handler directly; with some, it runs the pipeline composed here: metrics (when on) → deadline drop → rate
- * limit → bulkhead → app, service and handler middleware → validation → handler.
+ * limit → bulkhead → caller identity → app, service and handler middleware → validation → handler.
  */
 export class EndpointRoute {
   readonly subject: string;
@@ -80,6 +82,7 @@ export class EndpointRoute {
     const builtIns: Middleware[] = [];
     if (guards?.rateLimit !== undefined) builtIns.push(new RateLimit(guards.rateLimit, this.stats));
     if (guards?.bulkhead !== undefined) builtIns.push(new Bulkhead(guards.bulkhead, this.stats));
+    if (guards?.identity !== undefined) builtIns.push(guards.identity);
     // Tracing goes outermost, before the deadline drop, so refusals and expired drops are seen.
     // Metrics are not a layer: the route reports each request's end to the meter (this.stats).
     const outer = tracing === undefined ? [] : [tracing];
