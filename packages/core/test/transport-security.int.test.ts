@@ -108,6 +108,20 @@ describe('mTLS (verify: true)', () => {
     await expect(client.request('secure.echo.say', { text: 'mutual' })).resolves.toEqual({ said: 'mutual' });
   });
 
+  it('an app and a client over mTLS keep working after the server restarts (they reconnect with their certificate)', async () => {
+    const tls = server.tls!;
+    app = await createApp({ services: [EchoService], nats: { servers: server.url, tls, reconnectTimeWait: 100 }, logger: quietLogger(), discovery: false });
+    await app.start();
+    client = await createClient({ nats: { servers: server.url, tls, reconnectTimeWait: 100 }, timeout: 3000 });
+    await expect(client.request('secure.echo.say', { text: 'before' })).resolves.toEqual({ said: 'before' });
+    await server.restart();
+    let reply: unknown;
+    for (let i = 0; i < 50 && reply === undefined; i++) {
+      reply = await client.request('secure.echo.say', { text: 'after' }, { timeout: 200 }).catch(() => undefined);
+    }
+    expect(reply).toEqual({ said: 'after' });
+  });
+
   it('a keyFile that is not the key of certFile fails createClient with INVALID_OPTIONS before connecting', async () => {
     const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const keyFile = file('foreign-key.pem', key);
