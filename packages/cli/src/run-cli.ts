@@ -23,6 +23,10 @@ const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   user: { type: 'string' },
   password: { type: 'string' },
   token: { type: 'string' },
+  nkey: { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -33,6 +37,9 @@ const GLOBAL_HELP = `Options:
       --creds <file>    .creds file (JWT + nkey) to authenticate with
       --user <name>     user name; --password <secret>
       --token <token>   auth token
+      --nkey <file>     file holding a user nkey seed (SU…), as natsmesh acl writes it
+      --tls-ca <file>   PEM of the CA that signed the server's TLS certificate
+      --tls-cert <file> PEM client certificate, for servers that verify clients (mTLS); with --tls-key <file>
       --timeout <ms>    request timeout (default 5000)
       --json            print results as JSON on stdout and failures as JSON on stderr
   -h, --help            help for natsmesh or one command`;
@@ -92,24 +99,46 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
 }
 
-function connectFrom(values: Record<string, unknown>): Promise<MeshClient> {
+async function connectFrom(values: Record<string, unknown>): Promise<MeshClient> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const timeout = str('timeout');
   if (timeout !== undefined && !isTimeout(Number(timeout))) {
     throw new UsageError(`--timeout "${timeout}" is not a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`);
   }
-  return createClient({
-    nats: {
-      servers: str('server') ?? (process.env.NATS_URL || 'nats://127.0.0.1:4222'),
-      credsFile: str('creds'),
-      user: str('user'),
-      pass: str('password'),
-      token: str('token'),
-      name: 'natsmesh-cli',
-      reconnect: false,
-    },
-    timeout: timeout === undefined ? undefined : Number(timeout),
-  });
+  const tls = { caFile: str('tls-ca'), certFile: str('tls-cert'), keyFile: str('tls-key') };
+  try {
+    return await createClient({
+      nats: {
+        servers: str('server') ?? (process.env.NATS_URL || 'nats://127.0.0.1:4222'),
+        credsFile: str('creds'),
+        nkeySeedFile: str('nkey'),
+        user: str('user'),
+        pass: str('password'),
+        token: str('token'),
+        ...(Object.values(tls).some((v) => v !== undefined) ? { tls } : {}),
+        name: 'natsmesh-cli',
+        reconnect: false,
+      },
+      timeout: timeout === undefined ? undefined : Number(timeout),
+    });
+  } catch (err) {
+    throw MeshError.is(err) && err.code === 'INVALID_OPTIONS' ? new UsageError(inFlagNames(err.message)) : err;
+  }
+}
+
+// The createClient options each connection flag sets, as its messages name them.
+const FLAG_OF_OPTION: readonly (readonly [string, string])[] = [
+  ['createClient option nats.tls.caFile', '--tls-ca'],
+  ['createClient option nats.tls.certFile', '--tls-cert'],
+  ['createClient option nats.tls.keyFile', '--tls-key'],
+  ['createClient option nats.credsFile', '--creds'],
+  ['createClient option nats.nkeySeedFile', '--nkey'],
+  ['nats.credsFile', '--creds'],
+  ['nats.nkeySeedFile', '--nkey'],
+];
+
+function inFlagNames(message: string): string {
+  return FLAG_OF_OPTION.reduce((m, [option, flag]) => m.split(option).join(flag), message);
 }
 
 // The longest delay a Node.js timer takes (2^31 - 1 ms, about 24.8 days).

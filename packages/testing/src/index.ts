@@ -1,6 +1,6 @@
 export { startNatsServer } from './start-nats-server';
 export type { StartNatsServerOptions } from './start-nats-server';
-export type { NatsServerHandle } from './nats-server-handle';
+export type { NatsServerHandle, NatsServerTlsFiles } from './nats-server-handle';
 
 export { startNatsCluster } from './start-nats-cluster';
 export type { StartNatsClusterOptions, NatsClusterHandle } from './start-nats-cluster';

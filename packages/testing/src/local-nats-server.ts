@@ -3,9 +3,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestingError, getTestingErrorFromUnknown } from './errors';
-import type { NatsServerHandle } from './nats-server-handle';
+import type { NatsServerHandle, NatsServerTlsFiles } from './nats-server-handle';
 import { trackServer, untrackServer, type TrackedServer } from './server-registry';
 import { spawnWithWatchdog, type WatchedProcess } from './spawn-with-watchdog';
+import { writeThrowawayCertificates, type ThrowawayCertificates } from './throwaway-certificates';
 
 /** How to run one local nats-server. */
 export interface LocalServerSpec {
@@ -23,6 +24,8 @@ export interface LocalServerSpec {
   debug: boolean;
   /** How long start and restart wait for the server to accept connections, in ms. */
   startTimeout: number;
+  /** Require TLS with throwaway certificates; `verify` also requires a client certificate (mTLS). */
+  tls?: { verify: boolean };
 }
 
 const STOP_GRACE_MS = 5000;
@@ -40,6 +43,7 @@ export class LocalNatsServer implements NatsServerHandle, TrackedServer {
   private killed = false;
   private stopping: Promise<void> | undefined;
   private readonly tail: string[] = [];
+  private certificates: ThrowawayCertificates | undefined;
 
   private constructor(
     private readonly spec: LocalServerSpec,
@@ -60,6 +64,7 @@ export class LocalNatsServer implements NatsServerHandle, TrackedServer {
     try {
       await mkdir(join(dir, 'ports'));
       if (spec.configText !== undefined) await writeFile(join(dir, 'nats.conf'), spec.configText);
+      if (spec.tls) server.certificates = await writeThrowawayCertificates(join(dir, 'tls'));
       await server.launch();
     } catch (err) {
       await server.stop();
@@ -74,6 +79,11 @@ export class LocalNatsServer implements NatsServerHandle, TrackedServer {
 
   get port(): number {
     return this.clientPort;
+  }
+
+  get tls(): NatsServerTlsFiles | undefined {
+    const c = this.certificates;
+    return c && { caFile: c.caFile, certFile: c.clientCertFile, keyFile: c.clientKeyFile };
   }
 
   get pid(): number {
@@ -130,12 +140,19 @@ export class LocalNatsServer implements NatsServerHandle, TrackedServer {
       ...(spec.jetstream ? ['-js'] : []),
       ...(spec.monitor ? ['-m', String(this.monitorPort)] : []),
       ...(spec.debug ? ['-D'] : []),
+      ...this.tlsArgs(),
       // Last, so that they override the same flags in spec.args; the command line also beats the config file.
       '-a', '127.0.0.1',
       '-p', String(this.clientPort),
       '--ports_file_dir', join(dir, 'ports'),
       '--store_dir', join(dir, 'store'),
     ];
+  }
+
+  private tlsArgs(): string[] {
+    const c = this.certificates;
+    if (!c) return [];
+    return ['--tls', '--tlscert', c.serverCertFile, '--tlskey', c.serverKeyFile, '--tlscacert', c.caFile, ...(this.spec.tls?.verify ? ['--tlsverify'] : [])];
   }
 
   private async launch(): Promise<void> {

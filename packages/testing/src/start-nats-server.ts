@@ -20,6 +20,13 @@ export interface StartNatsServerOptions {
   debug?: boolean;
   /** How long to wait for the server to accept connections, in ms (default 10000). */
   startTimeout?: number;
+  /**
+   * Require TLS on client connections, with a throwaway CA and certificates written to the
+   * server's temp dir (removed by stop()); `{ verify: true }` also requires a client certificate
+   * signed by that CA (mTLS). The handle's `tls` holds the CA and a client certificate to
+   * connect with. Needs a local nats-server binary (not the container fallback).
+   */
+  tls?: boolean | { verify?: boolean };
 }
 
 const DEFAULT_START_TIMEOUT = 10_000;
@@ -48,8 +55,12 @@ export async function startNatsServer(opts: StartNatsServerOptions = {}): Promis
   const configText = typeof opts.config === 'string' || opts.config === undefined ? opts.config : renderNatsConfig(opts.config);
   const jetstream = opts.jetstream ?? false;
   const args = opts.args ?? [];
+  const tls = opts.tls === undefined || opts.tls === false ? undefined : { verify: opts.tls !== true && opts.tls.verify === true };
 
   const launcher = await locateNatsServer();
-  if (launcher.kind === 'container') return startNatsContainer(launcher.testcontainers, { jetstream, configText, args });
-  return LocalNatsServer.start({ bin: launcher.path, args, jetstream, configText, monitor: false, debug: opts.debug ?? false, startTimeout });
+  if (launcher.kind === 'container') {
+    if (tls) throw new TestingError('INVALID_OPTIONS', 'startNatsServer option tls needs a local nats-server binary: install nats-server or set NATS_SERVER_BIN.');
+    return startNatsContainer(launcher.testcontainers, { jetstream, configText, args });
+  }
+  return LocalNatsServer.start({ bin: launcher.path, args, jetstream, configText, monitor: false, debug: opts.debug ?? false, startTimeout, tls });
 }
