@@ -6,6 +6,8 @@ import { HOTEL_SERVICES } from './services';
 /** Options of {@link createHotelApp}: the app's options, plus the payment configuration. */
 export interface HotelAppOptions extends Omit<AppOptions, 'services' | 'providers'> {
   payments?: Partial<PaymentConfig>;
+  /** The services this app hosts; default all of them. */
+  services?: AppOptions['services'];
 }
 
 /**
@@ -14,10 +16,10 @@ export interface HotelAppOptions extends Omit<AppOptions, 'services' | 'provider
  * inject them and reachable through `app.container.resolve(ReceivedEvents)`.
  */
 export function createHotelApp(options: HotelAppOptions = {}): Promise<App> {
-  const { payments, ...appOptions } = options;
+  const { payments, services, ...appOptions } = options;
   return createApp({
     ...appOptions,
-    services: HOTEL_SERVICES,
+    services: services ?? HOTEL_SERVICES,
     providers: [{ token: PAYMENT_CONFIG, useValue: { ...DEFAULT_PAYMENT_CONFIG, ...payments } }],
   });
 }

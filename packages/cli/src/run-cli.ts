@@ -24,6 +24,7 @@ const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   password: { type: 'string' },
   token: { type: 'string' },
   nkey: { type: 'string' },
+  'inbox-prefix': { type: 'string' },
   'tls-ca': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
@@ -38,6 +39,7 @@ const GLOBAL_HELP = `Options:
       --user <name>     user name; --password <secret>
       --token <token>   auth token
       --nkey <file>     file holding a user nkey seed (SU…), as natsmesh acl writes it
+      --inbox-prefix <p> the inbox prefix of that user (natsmesh acl names it: _INBOX_<role>)
       --tls-ca <file>   PEM of the CA that signed the server's TLS certificate
       --tls-cert <file> PEM client certificate, for servers that verify clients (mTLS); with --tls-key <file>
       --timeout <ms>    request timeout (default 5000)
@@ -112,6 +114,7 @@ async function connectFrom(values: Record<string, unknown>): Promise<MeshClient>
         servers: str('server') ?? (process.env.NATS_URL || 'nats://127.0.0.1:4222'),
         credsFile: str('creds'),
         nkeySeedFile: str('nkey'),
+        ...(str('inbox-prefix') === undefined ? {} : { inboxPrefix: str('inbox-prefix') }),
         user: str('user'),
         pass: str('password'),
         token: str('token'),

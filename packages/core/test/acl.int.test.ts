@@ -99,6 +99,22 @@ describe('generated permissions with JetStream durables and events', () => {
     expect(String(lines.find((l) => l.subject === 'orders.secret')!.msg)).toContain("emits: ['orders.secret']");
   });
 
+  it('a client without its user\'s inbox prefix gets FORBIDDEN saying so, not a timeout', async () => {
+    const lost = await createClient({ nats: { servers: server.url, nkeySeed: acl.seeds.web } });
+    try {
+      const started = Date.now();
+      const err = await catchMeshError(lost.request('acl.orders.place', { id: 'o-4' }, { timeout: 3000 }));
+      expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+      expect(err.message).toMatch(/inbox/);
+      expect(err.message).toContain('inboxPrefix');
+      expect(Date.now() - started).toBeLessThan(1000);
+      // Later calls fail the same way at once.
+      await expect(lost.request('acl.orders.place', { id: 'o-5' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    } finally {
+      await lost.close();
+    }
+  });
+
   it('a service the callee does not allow gets FORBIDDEN, not a timeout', async () => {
     const err = await catchMeshError(apps[2].client.request('acl.stock.take', { id: 'x' }, { timeout: 100 }));
     expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403 });

@@ -169,6 +169,8 @@ export class MeshClient {
 
   // A refused publish fails its request at once with FORBIDDEN instead of waiting for the timeout.
   private onRefused(v: PermissionViolation): void {
+    // The reply inbox refused: no reply can ever arrive, so every request fails now rather than at its timeout.
+    if (v.operation === 'subscription') this.requester?.refuseInbox(v.subject, inboxRefused(v.subject));
     const request = v.operation === 'publish' && this.requester !== undefined && this.requester.refuse(v.subject, forbidden(v.subject));
     this.onPermissionViolation?.(v, request);
   }
@@ -605,6 +607,16 @@ export class MeshClient {
 /** A per-call timeout, checked: 1…2^31-1 ms, whole ms. */
 function callTimeout(timeout: number): number {
   return Math.max(1, Math.floor(checkMillis(timeout, 'request option timeout')));
+}
+
+/** The error of every request of a client whose user may not read its reply inbox. */
+function inboxRefused(subject: string): MeshError {
+  const prefix = subject.slice(0, subject.indexOf('.'));
+  return new MeshError(
+    'FORBIDDEN',
+    `NATS refused this client's reply subscription "${subject}": its user may not read the ${prefix} inbox, so no reply can arrive. ` +
+      "Connect with the user's own inbox prefix (nats: { inboxPrefix }, CLI --inbox-prefix; natsmesh acl names it: _INBOX_<name>).",
+  );
 }
 
 function forbidden(subject: string): MeshError {

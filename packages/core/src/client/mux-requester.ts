@@ -32,6 +32,8 @@ export class MuxRequester {
   private readonly sub: Subscription;
   private seq = 0;
   private closed = false;
+  /** Why requests fail once closed: the server's refusal of the reply subscription, else UNAVAILABLE. */
+  private closedBy: MeshError | undefined;
 
   constructor(private readonly nc: NatsConnection) {
     // Honour the connection's inboxPrefix so permissions written for it keep working.
@@ -42,7 +44,7 @@ export class MuxRequester {
 
   /** Sends `data` to `subject` and resolves with the decoded reply, or rejects with a MeshError. */
   request(subject: string, data: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
-    if (this.closed) return Promise.reject(new MeshError('UNAVAILABLE', 'The client is closed: create a new one.'));
+    if (this.closed) return Promise.reject(this.closedBy ?? new MeshError('UNAVAILABLE', 'The client is closed: create a new one.'));
     const token = (this.seq++).toString(36);
     const promise = new Promise<unknown>(capture);
     const p: Pending = { token, subject, deadline: Date.now() + timeout, settled: false, resolve: captured.resolve, reject: captured.reject };
@@ -83,6 +85,25 @@ export class MuxRequester {
       if (Date.now() >= until) return false;
       await new Promise((r) => setTimeout(r, 5));
     }
+    return true;
+  }
+
+  /**
+   * The server refused the reply subscription `subject` (the user may not read that inbox): every
+   * request in flight, and every later one, fails with `error` instead of waiting for its timeout.
+   *
+   * @returns true when `subject` was this requester's reply subscription.
+   */
+  refuseInbox(subject: string, error: MeshError): boolean {
+    if (subject !== `${this.prefix}*`) return false;
+    this.closedBy = error;
+    this.closed = true;
+    this.deadlines.clear();
+    for (const p of this.pending.values()) {
+      p.settled = true;
+      p.reject(error);
+    }
+    this.pending.clear();
     return true;
   }
 
