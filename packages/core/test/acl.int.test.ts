@@ -141,6 +141,17 @@ describe('generateAcl output', () => {
     expect(renderServerAuthorization(acl)).toContain('publish: { deny: [">"] }');
   });
 
+  it('refuses two users whose inbox prefixes would be the same (one could read the other\'s replies)', () => {
+    expect(() => generateAcl(descriptions(), { callers: [{ name: 'acl_stock', calls: ['acl.orders.place'] }] })).toThrow(/"acl\.stock" and "acl_stock" would share the inbox prefix _INBOX_acl_stock/);
+  });
+
+  it('refuses two users with the same key (a copied seed file)', () => {
+    const first = generateAcl(descriptions(), { callers: [{ name: 'web', calls: ['acl.orders.place'] }] });
+    expect(() => generateAcl(descriptions(), { callers: [{ name: 'web', calls: ['acl.orders.place'] }], seeds: { ...first.seeds, web: first.seeds['acl.stock'] } })).toThrow(
+      /"acl\.stock" and "web" have the same nkey/,
+    );
+  });
+
   it('refuses two users of one name', () => {
     expect(() => generateAcl(descriptions(), { callers: [{ name: 'acl.stock', calls: ['acl.orders.place'] }] })).toThrow(/two services or caller roles named "acl.stock"/);
   });

@@ -27,8 +27,9 @@ export interface GenerateAclOptions {
  * @example
  * const acl = generateAcl(app.describe(), { callers: [{ name: 'web', calls: ['hotel.booking.save'] }] });
  * const conf = renderServerAuthorization(acl);   // include it in nats-server.conf
- * @throws MeshError `INVALID_OPTIONS` for two services or roles of one name, a role without a name,
- * or a seed that is not a user seed; `INVALID_SUBJECT` for a role's call that is no subject.
+ * @throws MeshError `INVALID_OPTIONS` for two services or roles of one name (or of one inbox
+ * prefix, `shop.order` and `shop_order`), two users of one key, a role without a name, or a seed
+ * that is not a user seed; `INVALID_SUBJECT` for a role's call that is no subject.
  */
 export function generateAcl(descriptions: readonly ServiceDescription[], options: GenerateAclOptions = {}): Acl {
   const callers = options.callers ?? [];
@@ -56,7 +57,20 @@ export function generateAcl(descriptions: readonly ServiceDescription[], options
       return user(c.name, 'caller', callerPermissions(grants.get(c.name) ?? [], inbox), inbox);
     }),
   ].sort((a, b) => compare(a.name, b.name));
+  refuseShared(users, (u) => u.inboxPrefix, (a, b, v) => `"${a}" and "${b}" would share the inbox prefix ${v}, so each could read the other's replies: rename one.`);
+  refuseShared(users, (u) => u.nkey, (a, b) => `"${a}" and "${b}" have the same nkey (a seed file copied?): delete one of their seed files to get a new key.`);
   return { users, matrix, problems, seeds };
+}
+
+// Two users must never share what tells them apart to the server (key) or guards their replies (inbox).
+function refuseShared(users: readonly AclUser[], key: (u: AclUser) => string, message: (a: string, b: string, value: string) => string): void {
+  const seen = new Map<string, string>();
+  for (const u of users) {
+    const v = key(u);
+    const other = seen.get(v);
+    if (other !== undefined) throw new MeshError('INVALID_OPTIONS', `generateAcl: ${message(other, u.name, v)}`);
+    seen.set(v, u.name);
+  }
 }
 
 function publicKeyOf(name: string, seed: string): string {
