@@ -121,6 +121,44 @@ describe('generated permissions with JetStream durables and events', () => {
   });
 });
 
+@Service('acl.news')
+@Emits('acl.>')
+@Emits('_INBOX_acl_orders.>')
+class NewsService {
+  @On('acl.stock.*')
+  spy() {}
+
+  @On('acl.news.*.event')
+  own() {}
+}
+
+describe('generateAcl refuses declarations that reach into other services (found by the security trial)', () => {
+  const acl = () =>
+    generateAcl([...SERVICES, NewsService].map((c) => describeService(scanService(c))), { callers: [{ name: 'evil', calls: ['$JS.API.>', 'acl.orders.place'] }] });
+  const userOf = (name: string) => acl().users.find((u) => u.name === name)!;
+
+  it('grants no emits that cover another service\'s endpoint or an inbox', () => {
+    expect(userOf('acl.news').publish.filter((p) => p.startsWith('acl.') || p.startsWith('_INBOX'))).toEqual([]);
+    expect(acl().problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'overreach', caller: 'acl.news', call: 'acl.>', message: expect.stringContaining('covers the endpoint acl.orders.place of acl.orders') }),
+        expect.objectContaining({ kind: 'overreach', caller: 'acl.news', call: '_INBOX_acl_orders.>' }),
+      ]),
+    );
+  });
+
+  it("grants no @On pattern that would receive another service's requests, and keeps the service's own", () => {
+    expect(userOf('acl.news').subscribe).not.toContain('acl.stock.*');
+    expect(userOf('acl.news').subscribe).toContain('acl.news.*.event');
+    expect(acl().problems).toContainEqual(expect.objectContaining({ kind: 'overreach', caller: 'acl.news', call: 'acl.stock.*', message: expect.stringContaining('Narrow the @On pattern') }));
+  });
+
+  it("grants a caller no call into NATS's own subjects", () => {
+    expect(userOf('evil').publish).toEqual(['acl.orders.place']);
+    expect(acl().problems).toContainEqual(expect.objectContaining({ kind: 'overreach', caller: 'evil', call: '$JS.API.>' }));
+  });
+});
+
 describe('generateAcl output', () => {
   const descriptions = () => SERVICES.map((c) => describeService(scanService(c)));
 

@@ -80,8 +80,8 @@ export const aclCommand: Command = {
       printFailure(io, json, failureOf(err), `${err.code}: ${err.message}`);
       return EXIT.FAILED;
     }
-    const refused = acl.problems.filter((p) => p.kind === 'not-allowed');
-    for (const p of acl.problems) if (!json) io.err(`${p.kind === 'not-allowed' ? 'error' : 'warning'}: ${p.message}`);
+    const refused = acl.problems.filter((p) => p.kind !== 'unknown');
+    for (const p of acl.problems) if (!json) io.err(`${p.kind === 'unknown' ? 'warning' : 'error'}: ${p.message}`);
     const users = acl.users.map(({ name, kind, inboxPrefix, nkey }) => ({ name, kind, inboxPrefix, nkey }));
     if (check) {
       printResult(io, json, { matrix: acl.matrix, problems: acl.problems }, () => aclMatrixText(acl));

@@ -38,10 +38,12 @@ export interface MatrixRow {
 /**
  * A declared call the generated permissions do not grant as written: `not-allowed` when the
  * callee's `allow` leaves the caller out (a `--check` failure), `unknown` when no endpoint in the
- * model matches (granted as declared, since it may be served outside the model).
+ * model matches (granted as declared, since it may be served outside the model), `overreach` for
+ * an `emits`, `@On` or `calls` subject that would reach into another service or NATS's own
+ * subjects (not granted).
  */
 export interface AclProblem {
-  readonly kind: 'not-allowed' | 'unknown';
+  readonly kind: 'not-allowed' | 'unknown' | 'overreach';
   readonly caller: string;
   /** The `calls` entry as declared. */
   readonly call: string;

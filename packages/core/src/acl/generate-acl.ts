@@ -3,8 +3,9 @@ import type { ServiceDescription } from '../app/describe';
 import { MeshError } from '../errors/mesh-error';
 import { assertSubject } from '../scanner/subject';
 import { compare, grantCalls } from './authorization-matrix';
-import type { Acl, AclUser, CallerRole } from './acl-model';
+import type { Acl, AclProblem, AclUser, CallerRole } from './acl-model';
 import { inboxPrefixOf } from './inbox-prefix';
+import { overreachOf } from './overreach';
 import { callerPermissions, servicePermissions } from './service-permissions';
 
 /** Options of {@link generateAcl}. */
@@ -41,14 +42,32 @@ export function generateAcl(descriptions: readonly ServiceDescription[], options
   }
   for (const c of callers) for (const call of c.calls) assertSubject(call, `caller role ${c.name}`, true);
   const services = [...descriptions].sort((a, b) => compare(a.name, b.name));
-  const { matrix, grants, problems } = grantCalls(services, [...services, ...callers]);
+  const { matrix, grants, problems: callProblems } = grantCalls(services, [...services, ...callers]);
+  const endpoints = services.flatMap((s) => s.endpoints.map((e) => ({ service: s.name, subject: e.subject })));
+  const problems: AclProblem[] = [...callProblems];
+  const within = (owner: string, subject: string, what: string, fix: string): boolean => {
+    const why = overreachOf(subject, owner, endpoints);
+    if (why === undefined) return true;
+    problems.push({ kind: 'overreach', caller: owner, call: subject, message: `${owner} ${what} "${subject}", which ${why}: not granted. ${fix}` });
+    return false;
+  };
+  for (const [name, granted] of grants) {
+    grants.set(name, granted.filter((g) => endpoints.some((e) => e.subject === g) || within(name, g, 'declares a call to', 'Call endpoints by their subjects.')));
+  }
+  const checked = services.map((s) => ({
+    ...s,
+    emits: s.emits.filter((e) => within(s.name, e.subject, 'emits', 'Publish events under subjects of their own, outside the endpoint subjects (the hotel: app.<service>.<event>).')),
+    subscriptions: s.subscriptions.filter(
+      (e) => e.durable !== undefined || within(s.name, e.pattern, 'subscribes to', "Narrow the @On pattern so it matches events only, not another service's requests."),
+    ),
+  }));
   const seeds: Record<string, string> = {};
   const user = (name: string, kind: AclUser['kind'], permissions: { publish: readonly string[]; subscribe: readonly string[] }, inboxPrefix: string): AclUser => {
     seeds[name] = options.seeds?.[name] ?? new TextDecoder().decode(createUser().getSeed());
     return { name, kind, inboxPrefix, nkey: publicKeyOf(name, seeds[name]), ...permissions };
   };
   const users = [
-    ...services.map((s) => {
+    ...checked.map((s) => {
       const inbox = inboxPrefixOf(s.name);
       return user(s.name, 'service', servicePermissions(s, grants.get(s.name) ?? [], inbox), inbox);
     }),
@@ -59,6 +78,7 @@ export function generateAcl(descriptions: readonly ServiceDescription[], options
   ].sort((a, b) => compare(a.name, b.name));
   refuseShared(users, (u) => u.inboxPrefix, (a, b, v) => `"${a}" and "${b}" would share the inbox prefix ${v}, so each could read the other's replies: rename one.`);
   refuseShared(users, (u) => u.nkey, (a, b) => `"${a}" and "${b}" have the same nkey (a seed file copied?): delete one of their seed files to get a new key.`);
+  problems.sort((a, b) => compare(a.caller, b.caller) || compare(a.subject ?? a.call, b.subject ?? b.call));
   return { users, matrix, problems, seeds };
 }
 
