@@ -97,6 +97,8 @@ describe('generated permissions with JetStream durables and events', () => {
     await until(() => lines.some((l) => l.subject === 'orders.secret'), 'the log line');
     expect(lines.find((l) => l.subject === 'orders.secret')).toMatchObject({ missing: 'emits', services: ['acl.orders'] });
     expect(String(lines.find((l) => l.subject === 'orders.secret')!.msg)).toContain("emits: ['orders.secret']");
+    // An event has no callee whose allow could matter.
+    expect(String(lines.find((l) => l.subject === 'orders.secret')!.msg)).not.toContain('allow');
   });
 
   it('a client without its user\'s inbox prefix gets FORBIDDEN saying so, not a timeout', async () => {

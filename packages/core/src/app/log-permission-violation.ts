@@ -17,6 +17,6 @@ export function logPermissionViolation(logger: Logger, definitions: readonly Ser
   const missing = request ? `calls: ['${v.subject}']` : `emits: ['${v.subject}'] (or @Emits('${v.subject}'))`;
   logger.error(
     { subject: v.subject, services, missing: request ? 'calls' : 'emits' },
-    `NATS refused a ${request ? 'request' : 'publish'} to "${v.subject}": declare ${missing} in ${owner} (and get the callee's allow), then regenerate the permissions (natsmesh acl)`,
+    `NATS refused a ${request ? 'request' : 'publish'} to "${v.subject}": declare ${missing} in ${owner}${request ? " (and get the callee's allow)" : ''}, then regenerate the permissions (natsmesh acl)`,
   );
 }
