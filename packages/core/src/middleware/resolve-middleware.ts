@@ -2,7 +2,7 @@ import { Lifecycle, type DependencyContainer } from 'tsyringe';
 import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
 import type { Constructor } from '../metadata/options';
-import type { Middleware, MiddlewareRef } from './middleware';
+import type { Middleware } from './middleware';
 import { middlewareName } from './middleware-name';
 
 const HOOKS = ['canActivate', 'before', 'after', 'error', 'handle', 'event', 'call', 'emit'] as const;

@@ -5,6 +5,13 @@ import { finishSpan } from './finish-span';
 import type { MeshTracing } from './mesh-tracing';
 import { headersGetter } from './msg-headers-carrier';
 
+/** What every SERVER and CONSUMER span says, per the OpenTelemetry messaging semantic conventions. */
+const PROCESS_ATTRIBUTES: Attributes = Object.freeze({
+  'messaging.system': 'nats',
+  'messaging.operation.type': 'process',
+  'messaging.operation.name': 'process',
+});
+
 /**
  * Built-in `handle` middleware of every endpoint when tracing is on, outermost: a SERVER span
  * `process <subject>` per request, child of the caller's span when the request carries a
@@ -25,9 +32,7 @@ export class EndpointSpans implements Middleware {
   ) {
     this.spanName = `process ${subject}`;
     this.attributes = {
-      'messaging.system': 'nats',
-      'messaging.operation.type': 'process',
-      'messaging.operation.name': 'process',
+      ...PROCESS_ATTRIBUTES,
       'messaging.consumer.group.name': queue,
       'natsmesh.service': service,
       'natsmesh.endpoint': endpoint,
@@ -59,9 +64,7 @@ export class EventSpans implements Middleware {
   ) {
     this.spanName = `process ${pattern}`;
     this.attributes = {
-      'messaging.system': 'nats',
-      'messaging.operation.type': 'process',
-      'messaging.operation.name': 'process',
+      ...PROCESS_ATTRIBUTES,
       'messaging.destination.template': pattern,
       ...(group === undefined ? {} : { 'messaging.consumer.group.name': group }),
       'natsmesh.service': service,
