@@ -25,7 +25,7 @@ let validators: Map<RuleKind, ValidateFunction> | undefined;
 // Compiled on first use: a process that never reads a rule never builds them.
 function validatorOf(kind: RuleKind): ValidateFunction {
   if (validators === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
     validators = new Map(RULE_KINDS.map((k) => [k, ajv.compile(RULE_SCHEMAS[k])]));
   }
   return validators.get(kind)!;

@@ -194,7 +194,7 @@ export class MeshAdmin {
       const kv = await bindRulesBucket(this.parts.nc, this.parts.domain);
       watcher = await kv.watch({
         include: KvWatchInclude.LastValue,
-        ignoreDeletes: true,
+        // Not ignoreDeletes: with it, nats.js 2.29 may never call initializedFn (a prune hung on it); deletes are dropped below.
         initializedFn: () => {
           loaded = true;
           // The initial values are in: this is a one-shot read, not a watch.
@@ -210,6 +210,10 @@ export class MeshAdmin {
     for await (const e of watcher) {
       const kind = kindOfKey(e.key);
       if (kind === undefined) continue;
+      if (e.operation !== 'PUT') {
+        found.delete(e.key);
+        continue;
+      }
       try {
         found.set(e.key, ruleOfEntry(kind, e));
       } catch {
