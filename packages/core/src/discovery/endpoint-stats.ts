@@ -1,4 +1,5 @@
 import type { MeshError } from '../errors/mesh-error';
+import { durationBucket, emptyDurationCounts } from '../metrics/duration-histogram';
 
 /**
  * What one endpoint has done since start, in the units of the NATS Service API: counts, the
@@ -17,11 +18,19 @@ export class EndpointStats {
   rateLimited = 0;
   /** Requests answered `UNAVAILABLE` because the bulkhead and its queue were full. */
   rejected = 0;
+  /**
+   * Handled requests by duration: `durationCounts[i]` counts those that took more than
+   * `DURATION_BUCKETS[i-1]` and at most `DURATION_BUCKETS[i]` seconds, the last entry those
+   * above 10 s. Served in `$SRV.STATS` so that a canary controller can compare p99 per version.
+   */
+  readonly durationCounts: number[] = emptyDurationCounts();
 
   /** Records one handled request that started at `startedMs` (performance.now()). */
   record(startedMs: number, error: MeshError | undefined): void {
+    const ms = performance.now() - startedMs;
     this.numRequests++;
-    this.processingMs += performance.now() - startedMs;
+    this.processingMs += ms;
+    this.durationCounts[durationBucket(ms)]++;
     if (error !== undefined) {
       this.numErrors++;
       this.lastError = `${error.status}:${error.message}`;

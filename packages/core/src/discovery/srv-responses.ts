@@ -1,4 +1,6 @@
 import type { ServiceDescription } from '../app/describe';
+import { DURATION_BUCKETS } from '../metrics/duration-buckets';
+import { emptyDurationCounts } from '../metrics/duration-histogram';
 import type { EndpointStats } from './endpoint-stats';
 import { toSrvId, toSrvName } from './discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION } from './instance-info';
@@ -58,7 +60,13 @@ export function infoResponse(s: SrvService, who: SrvIdentity): object {
   };
 }
 
-/** The ADR-32 STATS response; times in nanoseconds, asynchronous work included. */
+/**
+ * The ADR-32 STATS response; times in nanoseconds, asynchronous work included. Each endpoint's
+ * free-form `data` holds what the resilience guards turned away (`expired`, `rate_limited`,
+ * `rejected`) and `duration_seconds`, the histogram of handled requests: `le` the upper bounds in
+ * seconds, `counts` the requests per bucket (not cumulative), one more entry than `le` for the
+ * requests above the last bound.
+ */
 export function statsResponse(s: SrvService, who: SrvIdentity): object {
   const d = s.description;
   return {
@@ -77,8 +85,12 @@ export function statsResponse(s: SrvService, who: SrvIdentity): object {
         last_error: st?.lastError ?? '',
         processing_time: processing,
         average_processing_time: n === 0 ? 0 : Math.round(processing / n),
-        // ADR-32's free-form endpoint data: what the resilience guards turned away.
-        data: { expired: st?.expired ?? 0, rate_limited: st?.rateLimited ?? 0, rejected: st?.rejected ?? 0 },
+        data: {
+          expired: st?.expired ?? 0,
+          rate_limited: st?.rateLimited ?? 0,
+          rejected: st?.rejected ?? 0,
+          duration_seconds: { le: DURATION_BUCKETS, counts: st?.durationCounts ?? emptyDurationCounts() },
+        },
       };
     }),
   };
