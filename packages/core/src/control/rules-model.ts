@@ -102,8 +102,13 @@ export interface CanaryRule {
 /** The state of a rollout, kept by the controller in `canary-state.<service>`. */
 export interface CanaryState {
   readonly service: string;
+  /** The baseline version of the rollout this state follows (`CanaryRule.from`). */
+  readonly from: string;
+  /** The new version (`CanaryRule.to`): a canary rule with another `from` or `to` starts a new rollout. */
+  readonly to: string;
   /** Index into `steps`; -1 before the first step. */
   readonly step: number;
+  /** The canary's share of traffic now, percent (0 after a rollback). */
   readonly weight: number;
   readonly phase: 'progressing' | 'paused' | 'succeeded' | 'rolled-back';
   /** Why the last decision was taken, for `natsmesh canary status`. */
