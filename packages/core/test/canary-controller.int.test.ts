@@ -115,6 +115,17 @@ describe('canary controller: a healthy new version', () => {
     await until(() => m.traffic.sent['2.0.0']! > sent['2.0.0']! + 500, 'more calls to 2.0.0');
     expect(m.traffic.sent['1.0.0']).toBe(sent['1.0.0']);
   });
+
+  it('runs blue/green as the one-step case, as a new rollout when the rule names other versions', async () => {
+    const done = m.events.length;
+    await m.admin.canaries.set({ service: SHOP, from: '2.0.0', to: '1.0.0', steps: [100], intervalMs: 300, criteria: { maxErrorRatio: 0.05, minRequests: 5 } });
+    await until(() => m.events.slice(done).some(finished), 'the blue/green switch to finish', 20_000);
+    expect(m.events.slice(done).map((e) => [e.from, e.to, e.phase, e.weight])).toEqual([
+      ['2.0.0', '1.0.0', 'progressing', 100],
+      ['2.0.0', '1.0.0', 'succeeded', 100],
+    ]);
+    expect((await m.admin.routes.get(SHOP))?.weights).toEqual({ '1.0.0': 100 });
+  });
 });
 
 describe('canary controller: a new version failing 30% of calls', () => {

@@ -91,12 +91,17 @@ export class CanaryController {
       }
       this.rollouts.delete(service);
       const why = rule === undefined ? 'canary rule deleted' : `canary rule changed to ${rule.from} → ${rule.to}`;
+      // Not claimed again until its last state is stored: that state would land after the new rollout's first.
+      this.claiming.add(service);
       void (async () => {
         await rollout.abandon(why);
         await rollout.lock.release();
       })()
         .catch((err: unknown) => logSafely(() => this.parts.logger.warn({ err, service }, 'canary: stopping a rollout failed')))
-        .finally(() => void this.pass());
+        .finally(() => {
+          this.claiming.delete(service);
+          void this.pass();
+        });
     }
     void this.pass();
   }

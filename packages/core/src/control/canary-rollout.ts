@@ -30,7 +30,6 @@ export interface RolloutParts {
  */
 export class CanaryRollout {
   private step = 0;
-  private phase: CanaryState['phase'] = 'progressing';
   private window: StatsSnapshot | undefined;
   private baselineP99Ms: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -63,13 +62,11 @@ export class CanaryRollout {
   async start(stored: CanaryState | undefined): Promise<void> {
     const { rule } = this;
     if (stored !== undefined && stored.from === rule.from && stored.to === rule.to && !isFinished(stored)) {
-      this.step = Math.min(Math.max(stored.step, 0), rule.steps.length - 1);
-      this.phase = stored.phase;
-      await this.record(this.split(), `resumed at step ${this.step + 1} of ${rule.steps.length} (${rule.steps[this.step]}% to ${rule.to}) by controller ${this.parts.controllerId}`);
+      const step = Math.min(Math.max(stored.step, 0), rule.steps.length - 1);
+      const reason = `resumed at step ${step + 1} of ${rule.steps.length} (${rule.steps[step]}% to ${rule.to}) by controller ${this.parts.controllerId}`;
+      await this.record(step, stored.phase, this.split(step), reason);
     } else {
-      this.step = 0;
-      this.phase = 'progressing';
-      await this.record(this.split(), `started: ${rule.steps[0]}% of traffic to ${rule.to}, ${rule.from} keeps the rest`);
+      await this.record(0, 'progressing', this.split(0), `started: ${rule.steps[0]}% of traffic to ${rule.to}, ${rule.from} keeps the rest`);
     }
     this.window = await gatherStats(this.parts.nc, rule.service);
     this.schedule();
@@ -94,9 +91,8 @@ export class CanaryRollout {
   async abandon(why: string): Promise<void> {
     this.stop();
     if (!(await this.parts.lock.renew())) return;
-    this.phase = 'paused';
     const weight = this.rule.steps[this.step]!;
-    await recordCanaryState(this.parts.nc, this.parts.kv, this.state(weight, `${why}: rollout stopped at ${weight}% to ${this.rule.to}; the route weights stay as they are`));
+    await this.record(this.step, 'paused', undefined, `${why}: rollout stopped at ${weight}% to ${this.rule.to}; the route weights stay as they are`);
   }
 
   private schedule(): void {
@@ -129,50 +125,40 @@ export class CanaryRollout {
       logSafely(() => this.parts.logger.warn({ service: this.rule.service }, 'canary: lock lost to another controller; this one stops driving the rollout'));
       return this.end();
     }
-    const { rule } = this;
+    const { rule, step } = this;
     switch (verdict.action) {
       case 'advance':
-        this.step++;
-        this.phase = 'progressing';
-        await this.record(this.split(), verdict.reason);
-        return;
+        return this.record(step + 1, 'progressing', this.split(step + 1), verdict.reason);
       case 'pause':
-        this.phase = 'paused';
-        await this.record(undefined, verdict.reason);
-        return;
+        return this.record(step, 'paused', undefined, verdict.reason);
       case 'succeed':
-        this.phase = 'succeeded';
-        await this.record({ [rule.to]: 100 }, verdict.reason, 100);
+        await this.record(step, 'succeeded', { [rule.to]: 100 }, verdict.reason, 100);
         return this.finish();
       case 'rollback':
-        this.phase = 'rolled-back';
-        await this.record({ [rule.from]: 100 }, verdict.reason, 0);
+        await this.record(step, 'rolled-back', { [rule.from]: 100 }, verdict.reason, 0);
         return this.finish();
     }
   }
 
-  // The route weights of the current step: the canary's share to `to`, the rest to `from`.
-  private split(): Record<string, number> {
-    const w = this.rule.steps[this.step]!;
+  // The route weights of a step: the canary's share to `to`, the rest to `from`.
+  private split(step: number): Record<string, number> {
+    const w = this.rule.steps[step]!;
     return { [this.rule.from]: 100 - w, [this.rule.to]: w };
   }
 
-  // Weights first, then the state: a controller that dies between them resumes from the older
-  // state and writes that step's weights again.
-  private async record(weights: Record<string, number> | undefined, reason: string, weight = this.rule.steps[this.step]!): Promise<void> {
+  // Weights first, then the state, then the step in memory: a controller that dies (or fails to
+  // write) in between resumes from (or judges again) the older step and writes its weights again.
+  private async record(step: number, phase: CanaryState['phase'], weights: Record<string, number> | undefined, reason: string, weight = this.rule.steps[step]!): Promise<void> {
+    const { rule } = this;
     if (weights !== undefined) {
       const { admin } = this.parts;
-      const route = await admin.routes.get(this.rule.service);
-      await admin.routes.set({ ...route, service: this.rule.service, weights });
+      const route = await admin.routes.get(rule.service);
+      await admin.routes.set({ ...route, service: rule.service, weights });
     }
-    const state = this.state(weight, reason);
+    const state: CanaryState = { service: rule.service, from: rule.from, to: rule.to, step, weight, phase, reason, updatedAt: Date.now() };
     await recordCanaryState(this.parts.nc, this.parts.kv, state);
+    this.step = step;
     logSafely(() => this.parts.logger.info({ canary: state }, `canary ${state.service}: ${state.phase} at ${state.weight}%`));
-  }
-
-  private state(weight: number, reason: string): CanaryState {
-    const { rule } = this;
-    return { service: rule.service, from: rule.from, to: rule.to, step: this.step, weight, phase: this.phase, reason, updatedAt: Date.now() };
   }
 
   private async finish(): Promise<void> {
