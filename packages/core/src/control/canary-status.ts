@@ -1,9 +1,9 @@
 import type { KV, NatsConnection } from 'nats';
-import { checkNatsInput } from '../client/check-nats-input';
-import { connectNats, drainAndClose, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import { drainAndClose, type NatsInput } from '../client/nats-connection';
 import { MeshError } from '../errors/mesh-error';
 import { checkMillis, describeValue } from '../options/check-millis';
 import { canaryStateOf, canaryStateKey } from './canary-state';
+import { openControlConnection } from './control-connection';
 import { bindRulesBucket, isBucketMissing } from './rules-bucket';
 import { checkRule } from './check-rule';
 import type { CanaryRule, CanaryState } from './rules-model';
@@ -46,13 +46,11 @@ const NEVER: StatsSnapshot = { at: 0, instances: new Map() };
  */
 export async function readCanaryStatus(options: CanaryStatusOptions = {}): Promise<CanaryStatus[]> {
   if (typeof options !== 'object' || options === null) throw new MeshError('INVALID_OPTIONS', `readCanaryStatus options are ${describeValue(options)}: pass an object such as { nats: { servers } }.`);
-  checkNatsInput(options.nats, 'readCanaryStatus');
   const windowMs = checkMillis(options.windowMs ?? 1000, 'readCanaryStatus option windowMs', true);
   if (options.service !== undefined && (typeof options.service !== 'string' || options.service === '')) {
     throw new MeshError('INVALID_OPTIONS', `readCanaryStatus option service is ${describeValue(options.service)}: name a service, e.g. 'hotel.booking'.`);
   }
-  const given = options.nats;
-  const nc = isNatsConnection(given) ? given : await connectNats(given, 'natsmesh-canary-status');
+  const { nc, owns } = await openControlConnection(options, 'readCanaryStatus', 'natsmesh-canary-status');
   try {
     const { rules, states } = await readRollouts(nc, options.domain, options.service);
     const services = options.service !== undefined ? [options.service] : [...new Set([...rules.keys(), ...states.keys()])].sort();
@@ -65,7 +63,7 @@ export async function readCanaryStatus(options: CanaryStatusOptions = {}): Promi
       }),
     );
   } finally {
-    if (!isNatsConnection(given)) await drainAndClose(nc);
+    if (owns) await drainAndClose(nc);
   }
 }
 

@@ -1,9 +1,9 @@
-import { checkNatsInput } from '../client/check-nats-input';
-import { connectNats, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import type { NatsInput } from '../client/nats-connection';
 import { MeshError } from '../errors/mesh-error';
 import { resolveLogger } from '../logging/app-logger';
 import type { Logger } from '../logging/logger';
 import { describeValue } from '../options/check-millis';
+import { openControlConnection } from './control-connection';
 import { MeshAdmin } from './mesh-admin';
 
 /** Options of {@link createAdmin}. */
@@ -35,16 +35,10 @@ export interface AdminOptions {
  */
 export async function createAdmin(options: AdminOptions = {}): Promise<MeshAdmin> {
   if (typeof options !== 'object' || options === null) throw new MeshError('INVALID_OPTIONS', `createAdmin options are ${describeValue(options)}: pass an object such as { nats: { servers } }.`);
-  checkNatsInput(options.nats, 'createAdmin');
   if (options.warnings !== undefined && typeof options.warnings !== 'boolean') {
     throw new MeshError('INVALID_OPTIONS', `createAdmin option warnings is ${describeValue(options.warnings)}: use true or false.`);
   }
-  if (options.domain !== undefined && typeof options.domain !== 'string') {
-    throw new MeshError('INVALID_OPTIONS', `createAdmin option domain is ${describeValue(options.domain)}: use the JetStream domain's name.`);
-  }
   const logger = resolveLogger(options.logger, 'createAdmin');
-  const given = options.nats;
-  const owns = !isNatsConnection(given);
-  const nc = isNatsConnection(given) ? given : await connectNats(given, 'natsmesh-admin');
+  const { nc, owns } = await openControlConnection(options, 'createAdmin', 'natsmesh-admin');
   return new MeshAdmin({ nc, owns, domain: options.domain, warnings: options.warnings ?? true, logger });
 }

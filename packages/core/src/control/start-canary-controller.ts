@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { checkNatsInput } from '../client/check-nats-input';
-import { connectNats, drainAndClose, isNatsConnection, type NatsInput } from '../client/nats-connection';
+import { drainAndClose, type NatsInput } from '../client/nats-connection';
 import { MeshError } from '../errors/mesh-error';
 import { resolveLogger } from '../logging/app-logger';
 import type { Logger } from '../logging/logger';
 import { checkMillis, describeValue } from '../options/check-millis';
 import { CanaryController } from './canary-controller';
+import { openControlConnection } from './control-connection';
 import { MeshAdmin } from './mesh-admin';
 import { createRulesBucket } from './rules-bucket';
 import { watchRules } from './watch-rules';
@@ -60,7 +60,6 @@ export const DEFAULT_CANARY_LOCK_TTL_MS = 15_000;
  */
 export async function startCanaryController(options: CanaryControllerOptions = {}): Promise<CanaryController> {
   if (typeof options !== 'object' || options === null) throw new MeshError('INVALID_OPTIONS', `startCanaryController options are ${describeValue(options)}: pass an object such as { nats: { servers } }.`);
-  checkNatsInput(options.nats, 'startCanaryController');
   const lockTtlMs = checkMillis(options.lockTtlMs ?? DEFAULT_CANARY_LOCK_TTL_MS, 'startCanaryController option lockTtlMs');
   if (options.services !== undefined && (!Array.isArray(options.services) || options.services.some((s) => typeof s !== 'string' || s === ''))) {
     throw new MeshError('INVALID_OPTIONS', `startCanaryController option services is ${describeValue(options.services)}: list the service names, e.g. ['hotel.booking'].`);
@@ -68,13 +67,8 @@ export async function startCanaryController(options: CanaryControllerOptions = {
   if (options.id !== undefined && (typeof options.id !== 'string' || options.id === '')) {
     throw new MeshError('INVALID_OPTIONS', `startCanaryController option id is ${describeValue(options.id)}: use a non-empty string.`);
   }
-  if (options.domain !== undefined && typeof options.domain !== 'string') {
-    throw new MeshError('INVALID_OPTIONS', `startCanaryController option domain is ${describeValue(options.domain)}: use the JetStream domain's name.`);
-  }
   const logger = resolveLogger(options.logger, 'startCanaryController');
-  const given = options.nats;
-  const owns = !isNatsConnection(given);
-  const nc = isNatsConnection(given) ? given : await connectNats(given, 'natsmesh-canary');
+  const { nc, owns } = await openControlConnection(options, 'startCanaryController', 'natsmesh-canary');
   try {
     if (nc.info?.jetstream !== true) throw new MeshError('JETSTREAM_UNAVAILABLE', 'The NATS server runs without JetStream, so it holds no canary rules: start nats-server with -js.');
     const kv = await createRulesBucket(nc, options.domain);
