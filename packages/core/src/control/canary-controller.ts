@@ -63,7 +63,11 @@ export class CanaryController {
     if (this.stopped) return;
     const rollouts = [...this.rollouts.values()];
     this.halt();
-    for (const r of rollouts) await r.lock.release().catch(() => undefined);
+    for (const r of rollouts) {
+      // A decision under way is stored before the lock goes: another controller then resumes from it.
+      await r.idle();
+      await r.lock.release().catch(() => undefined);
+    }
     await this.parts.admin.close();
     if (this.parts.owns && !this.parts.nc.isClosed()) await drainAndClose(this.parts.nc);
   }

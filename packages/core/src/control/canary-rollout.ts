@@ -34,6 +34,7 @@ export class CanaryRollout {
   private baselineP99Ms: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = true;
+  private ticking: Promise<void> = Promise.resolve();
 
   constructor(
     private rule: CanaryRule,
@@ -84,6 +85,11 @@ export class CanaryRollout {
     clearTimeout(this.timer);
   }
 
+  /** Resolves once no judgement is under way (after {@link stop}: none will be). */
+  idle(): Promise<void> {
+    return this.ticking;
+  }
+
   /**
    * Stops, and stores and publishes `why` (phase `paused` at the step reached; the route weights
    * stay as they are), for a rule deleted or changed to other versions mid-rollout.
@@ -97,7 +103,9 @@ export class CanaryRollout {
 
   private schedule(): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => void this.tick(), this.rule.intervalMs);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick();
+    }, this.rule.intervalMs);
   }
 
   private async tick(): Promise<void> {
@@ -125,6 +133,7 @@ export class CanaryRollout {
       logSafely(() => this.parts.logger.warn({ service: this.rule.service }, 'canary: lock lost to another controller; this one stops driving the rollout'));
       return this.end();
     }
+    if (!this.running) return;
     const { rule, step } = this;
     switch (verdict.action) {
       case 'advance':
