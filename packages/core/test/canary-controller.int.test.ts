@@ -126,6 +126,18 @@ describe('canary controller: a healthy new version', () => {
     ]);
     expect((await m.admin.routes.get(SHOP))?.weights).toEqual({ '1.0.0': 100 });
   });
+
+  it('stops a rollout whose rule is deleted, where it stands, and says so', async () => {
+    const done = m.events.length;
+    await m.admin.canaries.set(rollout({ maxErrorRatio: 0.05, minRequests: 5 }, [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]));
+    await until(() => m.events.slice(done).some((e) => e.weight >= 20), 'the rollout to reach 20%', 20_000);
+    await m.admin.canaries.delete(SHOP);
+    await until(() => m.events.slice(done).some((e) => /canary rule deleted/.test(e.reason)), 'the controller to stop the rollout');
+    const stopped = m.events[m.events.length - 1]!;
+    expect(stopped).toMatchObject({ from: '1.0.0', to: '2.0.0', phase: 'paused', reason: expect.stringMatching(/rollout stopped at \d+% to 2.0.0; the route weights stay as they are/) });
+    expect((await m.admin.routes.get(SHOP))?.weights).toEqual({ '1.0.0': 100 - stopped.weight, '2.0.0': stopped.weight });
+    expect(m.controllers[0]!.driving()).toEqual([]);
+  });
 });
 
 describe('canary controller: a new version failing 30% of calls', () => {

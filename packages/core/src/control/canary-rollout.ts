@@ -96,6 +96,7 @@ export class CanaryRollout {
    */
   async abandon(why: string): Promise<void> {
     this.stop();
+    await this.idle();
     if (!(await this.parts.lock.renew())) return;
     const weight = this.rule.steps[this.step]!;
     await this.record(this.step, 'paused', undefined, `${why}: rollout stopped at ${weight}% to ${this.rule.to}; the route weights stay as they are`);
