@@ -82,6 +82,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   client.useMiddleware(appMiddleware);
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   client.useIdentity(identity?.signer);
+  // Calls that are not a handler's ctx.request (a job's app.client.request) come from the app's one service, if it has one.
+  client.callerName = definitions.length === 1 ? definitions[0].name : undefined;
   // A fire-and-forget ctx.emit whose async emit middleware failed: nobody awaits it, so the log says it.
   client.onDroppedEmitFailure = (err, subject) => logSafely(() => logger.warn({ err, subject }, 'event not emitted: its emit middleware failed and nobody awaited the emit'));
   client.onPermissionViolation = (v, request) => logSafely(() => logPermissionViolation(logger, definitions, v, request));

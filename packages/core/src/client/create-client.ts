@@ -10,11 +10,18 @@ import type { Registry } from 'prom-client';
 import { clientMetricsOption } from '../metrics/client-metrics-option';
 import { resolveTracing, type TracingOptions } from '../tracing/tracing-options';
 import { resolveIdentity, type IdentityOptions } from '../identity/identity-options';
+import { MeshError } from '../errors/mesh-error';
+import { describeValue } from '../options/check-millis';
 
 /** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
   /** Connection options, or an open connection that the caller keeps owning. */
   nats?: NatsInput;
+  /**
+   * The name of the calling service or role this client calls as, for route rules that match on
+   * the caller (`match: [{ caller: 'web', version: '2.0.0' }]`). Default: `identity.name` when set.
+   */
+  name?: string;
   /** Default request timeout in ms (5000; 1 … 2^31-1). */
   timeout?: number;
   /**
@@ -57,6 +64,7 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   const client = new MeshClient(options.timeout, options, clientMetricsOption(options.metrics, 'createClient'));
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   client.useIdentity(resolveIdentity(options.identity, 'createClient')?.signer);
+  client.callerName = callerName(options);
   // Before connecting: a bad middleware list leaves no connection behind.
   const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
   checkClientHooks(middleware, 'createClient option');
@@ -65,4 +73,12 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   if (isNatsConnection(given)) client.attach(given, false);
   else client.attach(await connectNats(given, 'natsmesh-client'), true);
   return client;
+}
+
+function callerName(options: ClientOptions): string | undefined {
+  const name = options.name ?? options.identity?.name;
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new MeshError('INVALID_OPTIONS', `createClient option name is ${describeValue(name)}: use the calling service's or role's name, e.g. 'web'.`);
+  }
+  return name;
 }

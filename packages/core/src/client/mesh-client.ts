@@ -36,6 +36,12 @@ import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { watchPermissions, type PermissionViolation } from './permission-watch';
+import type { CallDecision } from '../control/call-decision';
+import { CallRouter } from '../control/call-router';
+import { NO_RULES, type RulesView } from '../control/rules-model';
+
+/** The view of a client without the control plane: no rules, never changing. */
+const NO_RULES_VIEW: RulesView = Object.freeze({ current: () => NO_RULES, onChange: () => () => undefined });
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -116,6 +122,16 @@ export class MeshClient {
   onPermissionViolation: ((v: PermissionViolation, request: boolean) => void) | undefined;
   private stopPermissionWatch: (() => void) | undefined;
   private signer: RequestSigner | undefined;
+  private rulesView: RulesView | undefined;
+  private router: CallRouter | undefined;
+  /** Per-subject decisions of the route and mirror rules in force; undefined while none covers a subject, so calls look no further. */
+  private decisions: ReadonlyMap<string, CallDecision> | undefined;
+  /**
+   * @internal The calling service's name for route rules that match on the caller, when a call
+   * does not say (`ctx.request` says its handler's service): `createClient({ name })`, or the one
+   * service an app hosts.
+   */
+  callerName: string | undefined;
 
   /**
    * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
@@ -165,6 +181,42 @@ export class MeshClient {
     this.js = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = watchPermissions(nc, (v) => this.onRefused(v));
+    if (this.rulesView !== undefined) this.startRouter(this.rulesView, nc);
+  }
+
+  /**
+   * The rules of the control plane in force for this client (routes, mirrors, faults, canaries),
+   * live: the view of the JetStream KV bucket, or no rules when the control plane is off.
+   */
+  get rules(): RulesView {
+    return this.rulesView ?? NO_RULES_VIEW;
+  }
+
+  /**
+   * @internal Takes the client's rules from `view` (the one place it reads them): its calls then
+   * follow the route and mirror rules in force, compiled again on each change of the view.
+   */
+  useRules(view: RulesView): void {
+    this.router?.stop();
+    this.router = undefined;
+    this.rulesView = view;
+    if (this.nc !== undefined) this.startRouter(view, this.nc);
+  }
+
+  private startRouter(view: RulesView, connection: NatsConnection): void {
+    this.router?.stop();
+    this.router = new CallRouter(view, {
+      connection,
+      registry: () => this.registry(),
+      balancer: () => this.balancer(),
+      send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
+      metrics: this.clientMetrics,
+      callerName: () => this.callerName,
+      publish: (decisions) => {
+        this.decisions = decisions;
+      },
+    });
+    this.router.start();
   }
 
   // A refused publish fails its request at once with FORBIDDEN instead of waiting for the timeout.
@@ -268,6 +320,8 @@ export class MeshClient {
   }
 
   detach(): void {
+    this.router?.stop();
+    this.router = undefined;
     const registry = this.registryStarting;
     this.registryStarting = undefined;
     void registry?.then((r) => r.stop(), () => undefined);
@@ -303,10 +357,11 @@ export class MeshClient {
     } catch (err) {
       return Promise.reject(err);
     }
-    // One boolean and, with options, five field reads decide: without policies or middleware a
-    // call takes the plain path below, which is the path as it was before either existed.
-    if (this.piped || (options !== undefined && (wantsPolicy(options) || options.middleware !== undefined))) {
-      return this.requestThroughPipeline<T>(subject, data, payload, options);
+    // One boolean, one Map lookup when rules are in force and, with options, five field reads decide: without
+    // policies, rules or middleware a call takes the plain path below, which is the path as it was before they existed.
+    const decision = this.decisions?.get(subject);
+    if (this.piped || decision !== undefined || (options !== undefined && (wantsPolicy(options) || options.middleware !== undefined))) {
+      return this.requestThroughPipeline<T>(subject, data, payload, options, decision);
     }
     let timeout = this.defaultTimeout;
     let hdrs: MsgHdrs | undefined;
@@ -325,20 +380,20 @@ export class MeshClient {
     return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
   }
 
-  private requestThroughPipeline<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+  private requestThroughPipeline<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined, decision: CallDecision | undefined): Promise<T> {
     try {
-      return this.pipelineCall(subject, data, payload, options) as Promise<T>;
+      return this.pipelineCall(subject, data, payload, options, decision) as Promise<T>;
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private pipelineCall(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<unknown> {
+  private pipelineCall(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined, decision: CallDecision | undefined): Promise<unknown> {
     let timeout = this.defaultTimeout;
     if (options?.timeout !== undefined) timeout = callTimeout(options.timeout);
     const strategy = options?.strategy ?? this.strategy;
     let policied: boolean;
-    if (strategy !== undefined || (options !== undefined && wantsPolicy(options))) {
+    if (decision !== undefined || strategy !== undefined || (options !== undefined && wantsPolicy(options))) {
       if (strategy !== undefined && !STRATEGIES.has(strategy)) return Promise.reject(badStrategy(strategy));
       policied = true;
     } else {
@@ -353,12 +408,14 @@ export class MeshClient {
       const started = performance.now();
       return this.plainMeter.timed(subject, started, this.send(subject, payload, timeout, hdrs));
     }
-    if (policied) this.policyState();
+    // Rules alone do not pipe every call of the client, as a configured policy does: only those on their subjects.
+    if (policied) this.policyState(decision === undefined);
     const given = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
     const ctx = new CallContext(subject, data, options ?? NO_OPTIONS, timeout, Date.now() + timeout, this, given, payload);
     ctx.perCall = perCall;
     ctx.policied = policied;
     ctx.strategy = strategy;
+    ctx.decision = decision;
     return this.outerCall === undefined ? this.userCall(ctx) : Promise.resolve(this.outerCall(ctx));
   }
 
@@ -430,8 +487,8 @@ export class MeshClient {
     }
   }
 
-  private policyState(): CallPolicies {
-    this.piped = true;
+  private policyState(pipe = true): CallPolicies {
+    if (pipe) this.piped = true;
     if (this.policies !== undefined) return this.policies;
     const metrics = this.clientMetrics;
     const onCircuit =
@@ -450,6 +507,11 @@ export class MeshClient {
       broken: this.resilience.breaker !== undefined,
       send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
       balancer: () => this.balancer(),
+      route: {
+        callerName: () => this.callerName,
+        mirror: (ctx, mirror, primary) => this.router?.mirror(ctx, mirror, primary),
+      },
+      onUnrouted: (subject, version) => this.router?.unrouted(subject, version),
     });
     return policies;
   }

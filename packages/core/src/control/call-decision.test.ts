@@ -50,7 +50,7 @@ describe('compileDecisions', () => {
       }),
       booking,
     );
-    expect(d.get('hotel.booking.save')?.mirror).toEqual({ to: { version: '3.0.0', nodesKey: 'hotel.booking.save@3.0.0' }, share: 0.5, compare: true });
+    expect(d.get('hotel.booking.save')?.mirror).toEqual({ to: { version: '3.0.0', nodesKey: 'hotel.booking.save 3.0.0' }, share: 0.5, compare: true });
     expect(d.get('hotel.booking.get')?.mirror).toMatchObject({ to: { version: '2.0.0' }, share: 0.1, compare: false });
     expect(d.get('hotel.booking.get')?.route).toBeUndefined();
   });

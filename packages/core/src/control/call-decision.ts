@@ -5,7 +5,7 @@ import type { MeshRules, MirrorRule, RequestMatch, RouteRule } from './rules-mod
 /** A version a call can be sent to, with the key the balancer keeps that version's instances of the subject under. */
 export interface VersionTarget {
   readonly version: string;
-  /** `<subject>@<version>`, made once here so picking an instance builds no string per call. */
+  /** `<subject> <version>` (a space never occurs in a subject), made once here so picking an instance builds no string per call. */
   readonly nodesKey: string;
 }
 
@@ -87,7 +87,7 @@ function compileMirror(rule: MirrorRule, subject: string): MirrorDecision | unde
 }
 
 function target(subject: string, version: string): VersionTarget {
-  return { version, nodesKey: `${subject}@${version}` };
+  return { version, nodesKey: `${subject} ${version}` };
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadPromClient } from './load-prom-client';
 import { DURATION_BUCKETS } from './duration-buckets';
 import { Tallies } from './tally';
 import { CodeTallies, CodeWarnings } from './code-label';
+import { RoutingMetrics } from './routing-metrics';
 
 /**
  * Most distinct `subject` label values a registry's client metrics take; calls to further
@@ -56,6 +57,7 @@ export class ClientMetrics implements PolicyObserver {
   /** @internal */ readonly codeWarnings: CodeWarnings;
   /** The built-in `call` middleware counting each call, outermost. */
   readonly middleware: Middleware;
+  private routingMetrics: RoutingMetrics | undefined;
 
   /**
    * The client metrics of `registry`, made (and registered in it) on first use.
@@ -155,6 +157,16 @@ export class ClientMetrics implements PolicyObserver {
         throw err;
       },
     );
+  }
+
+  /** @internal The mirror and route series, registered on first use; their `subject` label is capped as the others are. */
+  routing(): RoutingMetrics {
+    return (this.routingMetrics ??= new RoutingMetrics(this.registry));
+  }
+
+  /** @internal The `subject` label of calls to `subject` (`other` past the cap). */
+  labelOf(subject: string): string {
+    return this.seriesOf(subject).label;
   }
 
   retried(subject: string): void {

@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger';
 import { MAX_TIMER_MS } from '../options/check-millis';
 import { TRACE_PARENT } from '../tracing/trace-parent';
 import { CALLER_HEADER, SIGNATURE_HEADER } from '../identity/signed-request';
+import { CALLER_OPTION } from '../control/caller-option';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
@@ -125,7 +126,8 @@ export class Context {
     } catch (err) {
       return Promise.reject(err);
     }
-    const given: RequestOptions = { ...options, timeout: this.within(options.timeout), headers };
+    // The handler's service is the caller that route rules match on.
+    const given: RequestOptions = { ...options, timeout: this.within(options.timeout), headers, [CALLER_OPTION]: this.service } as RequestOptions;
     if (this.traceContext !== undefined) (given as Record<symbol, unknown>)[TRACE_PARENT] = this.traceContext;
     return this.host.client.request<T>(subject, data, given);
   }

@@ -8,7 +8,8 @@ import type { Send } from './send-step';
  * Per attempt of a call with a client-side strategy: picks the instance (skipping those whose
  * circuit is open), reports to the balancer how the attempt went, and when the instance went
  * away between the registry's view and the call (`NO_RESPONDERS`), forgets it and resends to
- * the queue subject, so the queue group picks.
+ * the queue subject, so the queue group picks. A call routed to a version (`ctx.version`) goes to an
+ * instance of that version; when none is known, to what the call's own strategy picks.
  */
 export class BalanceMiddleware implements Middleware {
   readonly name = 'balance';
@@ -16,12 +17,20 @@ export class BalanceMiddleware implements Middleware {
   constructor(
     private readonly send: Send,
     private readonly isOpen: ((instanceSubject: string) => boolean) | undefined,
+    /** Told of each attempt that a route rule sent to a version with no known instance. */
+    private readonly onUnrouted?: (subject: string, version: string) => void,
   ) {}
 
   call(ctx: CallContext, next: Next): unknown {
     const balancer = ctx.balancer;
     if (balancer === undefined) return next();
-    const target = balancer.pick(ctx.subject, ctx.strategy!, ctx.balanceKey, this.isOpen);
+    let target = balancer.pick(ctx.subject, ctx.strategy!, ctx.balanceKey, this.isOpen, ctx.version);
+    if (target === undefined && ctx.version !== undefined) {
+      // No instance of the routed version is known: the call is balanced as it would be without the rule.
+      this.onUnrouted?.(ctx.subject, ctx.version.version);
+      const unrouted = ctx.unrouted;
+      target = unrouted === undefined || unrouted === 'queue' ? undefined : balancer.pick(ctx.subject, unrouted, ctx.balanceKey, this.isOpen);
+    }
     ctx.target = target;
     if (target === undefined) return next();
     return this.attempt(ctx, next, balancer, target);
