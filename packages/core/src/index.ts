@@ -108,3 +108,8 @@ export { CIRCUIT_STATE_VALUES, CLIENT_SUBJECT_LIMIT, OTHER_SUBJECT } from './met
 export { CODE_LABEL_LIMIT, CODE_LABEL_PATTERN, OTHER_CODE } from './metrics/code-label';
 export type { TracingOptions } from './tracing/tracing-options';
 export { TRACER_NAME } from './tracing/mesh-tracing';
+export { renderSubjectMappings } from './control/subject-mappings';
+export type { SubjectMappings, WeightedDestination } from './control/subject-mappings';
+export { MIRRORS_SUBJECT } from './control/mirror-summary';
+export type { MirrorReport, MirrorStats } from './control/mirror-summary';
+export { MIRROR_HEADER } from './control/mirror-header';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, Handle, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
+import { createApp, createClient, gather, Handle, MIRRORS_SUBJECT, Service, type App, type Context, type MeshClient, type MirrorReport } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { SettableRulesView } from './rules-view';
 import { sample } from './prom-text';
@@ -29,11 +29,15 @@ class EchoV1 {
   }
 }
 
+/** How long 2.0.0 takes to answer a mirrored copy, ms. */
+let mirrorDelay = 0;
+
 @Service('rt.echo', { version: '2.0.0' })
 class EchoV2 {
   @Handle('who')
-  who(_input: unknown, ctx: Context): Reply {
+  async who(_input: unknown, ctx: Context): Promise<Reply> {
     count(ctx);
+    if (mirrorDelay > 0 && ctx.headers?.get('Mesh-Mirror') === '1') await new Promise((r) => setTimeout(r, mirrorDelay));
     return { version: '2.0.0', instance: ctx.instanceId };
   }
 }
@@ -100,6 +104,7 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
   beforeEach(() => {
     received.clear();
     mirrored.clear();
+    mirrorDelay = 0;
   });
 
   afterEach(async () => {
@@ -204,5 +209,36 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
     for (const id of V1_INSTANCES) expect(mirrored.get(id) ?? 0).toBe(0);
     // Replies of 2.0.0 say another version than the primary's: compare counts them as different.
     expect(counted).toBe(copies());
+  });
+
+  it('sends calls routed to a version no instance runs where they would go without the rule, and counts them', async () => {
+    const view = new SettableRulesView();
+    view.set({ routes: [{ service: 'rt.echo', weights: { '3.0.0': 100 } }] });
+    const client = await createClient({ nats: { servers: server.url }, metrics: true });
+    clients.push(client);
+    await client.useRules(view);
+    await seesAll(client);
+    const versions = await spread(() => client.request<Reply>('rt.echo.who', {}), 200, 8);
+    expect((versions.get('1.0.0') ?? 0) + (versions.get('2.0.0') ?? 0)).toBe(200);
+    const text = await client.metrics!.metrics();
+    expect(sample(text, 'natsmesh_client_route_fallbacks_total', { subject: 'rt.echo.who', version: '3.0.0' })).toBe(200);
+  });
+
+  it('never makes the caller wait for the mirror: copies slower than the timeout fail alone, counted as TIMEOUT', async () => {
+    mirrorDelay = 1500;
+    const view = new SettableRulesView();
+    view.set({ mirrors: [{ service: 'rt.echo', version: '2.0.0', percent: 100 }], routes: [{ service: 'rt.echo', weights: { '1.0.0': 100 } }] });
+    const client = await newClient(view, 'web');
+    await seesAll(client);
+    const versions = await spread(() => client.request<Reply>('rt.echo.who', {}, { timeout: 1000 }), 40, 8);
+    expect(versions).toEqual(new Map([['1.0.0', 40]]));
+    // Every client with a mirror rule answers the scatter-gather with its figures.
+    const outcomes = async () => {
+      const reports = await gather<MirrorReport>(client.connection, MIRRORS_SUBJECT, { maxWait: 500 });
+      return reports.find((r) => r.client === 'web')?.mirrors.find((m) => m.subject === 'rt.echo.who')?.outcomes ?? {};
+    };
+    let seen: Record<string, number> = {};
+    for (let i = 0; i < 20 && (seen.TIMEOUT ?? 0) < 40; i++) seen = await outcomes();
+    expect(seen).toEqual({ TIMEOUT: 40 });
   });
 });

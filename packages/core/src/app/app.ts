@@ -5,7 +5,7 @@ import type { MeshClient } from '../client/mesh-client';
 import { connectNats, drainAndClose, isNatsConnection, type NatsConnectOptions, type NatsInput } from '../client/nats-connection';
 import { inboxPrefixOf } from '../acl/inbox-prefix';
 import { DiscoveryResponder } from '../discovery/discovery-responder';
-import { DIRECT_PREFIX } from '../discovery/discovery-subjects';
+import { DIRECT_PREFIX, VERSION_PREFIX, versionToken } from '../discovery/discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
 import type { SrvService } from '../discovery/srv-responses';
 import type { ConsumerPlan, StreamPlan } from '../durable/durable-plan';
@@ -193,6 +193,14 @@ export class App {
       }
       for (const route of routes) {
         this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
+      }
+      // Each endpoint of this version of its service, in the same queue group: where nats-server
+      // weighted mappings (natsmesh route export) send a version's share of plain NATS callers.
+      const versions = new Map(this.parts.definitions.map((d) => [d.name, versionToken(d.version)]));
+      for (const route of routes) {
+        if (route instanceof EndpointRoute) {
+          this.subs.push(nc.subscribe(`${VERSION_PREFIX}.${versions.get(route.serviceName)}.${route.subject}`, { queue: route.queue, callback: route.onMessage }));
+        }
       }
       if (this.parts.discovery) {
         // Each endpoint of this instance alone, for client-side strategies that pick the instance.

@@ -181,7 +181,7 @@ export class MeshClient {
     this.js = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = watchPermissions(nc, (v) => this.onRefused(v));
-    if (this.rulesView !== undefined) this.startRouter(this.rulesView, nc);
+    if (this.rulesView !== undefined) void this.startRouter(this.rulesView, nc);
   }
 
   /**
@@ -195,15 +195,17 @@ export class MeshClient {
   /**
    * @internal Takes the client's rules from `view` (the one place it reads them): its calls then
    * follow the route and mirror rules in force, compiled again on each change of the view.
+   * Resolves once they do (with route or mirror rules, after the registry first gathered the
+   * mesh; at once before the client is attached: {@link attach} starts following then). Never rejects.
    */
-  useRules(view: RulesView): void {
+  useRules(view: RulesView): Promise<void> {
     this.router?.stop();
     this.router = undefined;
     this.rulesView = view;
-    if (this.nc !== undefined) this.startRouter(view, this.nc);
+    return this.nc === undefined ? Promise.resolve() : this.startRouter(view, this.nc);
   }
 
-  private startRouter(view: RulesView, connection: NatsConnection): void {
+  private startRouter(view: RulesView, connection: NatsConnection): Promise<void> {
     this.router?.stop();
     this.router = new CallRouter(view, {
       connection,
@@ -216,7 +218,7 @@ export class MeshClient {
         this.decisions = decisions;
       },
     });
-    this.router.start();
+    return this.router.start();
   }
 
   // A refused publish fails its request at once with FORBIDDEN instead of waiting for the timeout.

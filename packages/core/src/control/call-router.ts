@@ -32,7 +32,7 @@ export interface RouterHost {
 export class CallRouter {
   private rules: MeshRules = NO_RULES;
   private registry: MeshRegistry | undefined;
-  private registryAsked = false;
+  private following: Promise<void> | undefined;
   private stopped = false;
   private stopWatching: (() => void) | undefined;
   private responder: Subscription | undefined;
@@ -51,14 +51,19 @@ export class CallRouter {
     });
   }
 
-  /** Reads the rules in force and follows their changes. */
-  start(): void {
+  /**
+   * Reads the rules in force and follows their changes. Resolves once calls follow the rules read:
+   * at once without route or mirror rules, else after the registry's first gathering of the mesh
+   * (at most its `bootstrapWait`); until then calls keep the normal balancing. Never rejects.
+   */
+  start(): Promise<void> {
     this.stopWatching = this.view.onChange((rules) => {
       this.rules = rules;
       this.compile();
     });
     this.rules = this.view.current();
     this.compile();
+    return this.following ?? Promise.resolve();
   }
 
   stop(): void {
@@ -100,9 +105,8 @@ export class CallRouter {
 
   // The endpoint subjects of a service and its versions are known from discovery only.
   private follow(): void {
-    if (this.registryAsked) return;
-    this.registryAsked = true;
-    this.host.registry().then(
+    if (this.following !== undefined) return;
+    this.following = this.host.registry().then(
       (registry) => {
         if (this.stopped) return;
         this.registry = registry;
