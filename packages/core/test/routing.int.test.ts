@@ -1,8 +1,21 @@
 import 'reflect-metadata';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, gather, Handle, MIRRORS_SUBJECT, Service, type App, type Context, type MeshClient, type MirrorReport } from '@natsmesh/core';
+import {
+  createAdmin,
+  createApp,
+  createClient,
+  gather,
+  Handle,
+  MIRRORS_SUBJECT,
+  Service,
+  type App,
+  type Context,
+  type MeshAdmin,
+  type MeshClient,
+  type MeshRules,
+  type MirrorReport,
+} from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
-import { SettableRulesView } from './rules-view';
 import { sample } from './prom-text';
 import { until } from './until';
 
@@ -56,6 +69,7 @@ const V2_INSTANCES = ['v2-a', 'v2-b'];
 
 describe('traffic shifting and mirroring in natsmesh callers', () => {
   let server: NatsServerHandle;
+  let admin: MeshAdmin;
   const apps: App[] = [];
   const clients: MeshClient[] = [];
 
@@ -97,6 +111,7 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
 
   beforeAll(async () => {
     server = await startNatsServer({ jetstream: true });
+    admin = await createAdmin({ nats: { servers: server.url }, logger: quietLogger() });
     for (const id of V1_INSTANCES) await boot(EchoV1, id);
     for (const id of V2_INSTANCES) await boot(EchoV2, id);
   });
@@ -109,25 +124,36 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
 
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
+    await admin.apply({ routes: [], mirrors: [], faults: [], canaries: [] }, { prune: true });
   });
 
   afterAll(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await Promise.all(apps.splice(0).map((a) => a.stop()));
+    await admin?.close();
     await server?.stop();
   });
 
-  const newClient = async (view: SettableRulesView, name?: string) => {
-    const client = await createClient({ nats: { servers: server.url }, name });
-    client.useRules(view);
+  // A client made after the rules were written: it reads them (and gathers the mesh) before it resolves.
+  const newClient = async (name?: string, metrics = false) => {
+    const client = await createClient({ nats: { servers: server.url }, name, metrics, logger: quietLogger() });
     clients.push(client);
     return client;
   };
 
+  // Resolves on the first change of `client.rules` that `holds`.
+  const ruleChange = (client: MeshClient, holds: (rules: MeshRules) => boolean) =>
+    new Promise<void>((resolve) => {
+      const stop = client.rules.onChange((rules) => {
+        if (!holds(rules)) return;
+        stop();
+        resolve();
+      });
+    });
+
   it('sends 10% of 10,000 calls to 2.0.0 under a 90/10 weight (within 1.5 points), spread over its instances', async () => {
-    const view = new SettableRulesView();
-    view.set({ routes: [{ service: 'rt.echo', weights: { '1.0.0': 90, '2.0.0': 10 } }] });
-    const client = await newClient(view);
+    await admin.routes.set({ service: 'rt.echo', weights: { '1.0.0': 90, '2.0.0': 10 } });
+    const client = await newClient();
     await seesAll(client);
     const versions = await spread(() => client.request<Reply>('rt.echo.who', {}), 10_000);
     const share = (versions.get('2.0.0') ?? 0) / 10_000;
@@ -139,9 +165,8 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
   });
 
   it('sends every call whose header matches to the named version, and the others by weight', async () => {
-    const view = new SettableRulesView();
-    view.set({ routes: [{ service: 'rt.echo', match: [{ headers: { 'x-canary': '1' }, version: '2.0.0' }], weights: { '1.0.0': 100 } }] });
-    const client = await newClient(view);
+    await admin.routes.set({ service: 'rt.echo', match: [{ headers: { 'x-canary': '1' }, version: '2.0.0' }], weights: { '1.0.0': 100 } });
+    const client = await newClient();
     await seesAll(client);
     const canary = await spread(() => client.request<Reply>('rt.echo.who', {}, { headers: { 'X-Canary': '1' } }), 500);
     expect(canary).toEqual(new Map([['2.0.0', 500]]));
@@ -150,46 +175,31 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
   });
 
   it('takes a weight change in a running app: its handlers call the version the new rule names', async () => {
-    const view = new SettableRulesView();
-    view.set({ routes: [{ service: 'rt.echo', weights: { '1.0.0': 100 } }] });
+    await admin.routes.set({ service: 'rt.echo', weights: { '1.0.0': 100 } });
     const front = await boot(Front, 'front-1');
-    front.client.useRules(view);
     await seesAll(front.client);
-    const caller = await newClient(new SettableRulesView());
+    const caller = await newClient();
     const ask = () => caller.request<Reply>('rt.front.ask', {});
     expect(await spread(ask, 200, 8)).toEqual(new Map([['1.0.0', 200]]));
-    const changed = new Promise<void>((resolve) => {
-      const stop = view.onChange(() => {
-        stop();
-        resolve();
-      });
-    });
-    view.set({ routes: [{ service: 'rt.echo', weights: { '2.0.0': 100 } }] });
+    const changed = ruleChange(front.client, (rules) => rules.routes.some((r) => r.weights?.['2.0.0'] === 100));
+    await admin.routes.set({ service: 'rt.echo', weights: { '2.0.0': 100 } });
     await changed;
     expect(await spread(ask, 200, 8)).toEqual(new Map([['2.0.0', 200]]));
   });
 
   it('matches on the calling service: a handler of rt.front calls 2.0.0 when the rule names rt.front as caller', async () => {
-    const view = new SettableRulesView();
-    view.set({ routes: [{ service: 'rt.echo', match: [{ caller: 'rt.front', version: '2.0.0' }], weights: { '1.0.0': 100 } }] });
-    const front = await boot(Front, 'front-2');
-    front.client.useRules(view);
-    await seesAll(front.client);
-    const caller = await newClient(view, 'web');
-    await seesAll(caller);
+    await admin.routes.set({ service: 'rt.echo', match: [{ caller: 'rt.front', version: '2.0.0' }], weights: { '1.0.0': 100 } });
+    // Both start after the rule was written and apply it from their first call: they read it, and gathered the mesh, before serving.
+    await boot(Front, 'front-2');
+    const caller = await newClient('web');
     expect(await spread(() => caller.request<Reply>('rt.front.ask', {}), 100, 8)).toEqual(new Map([['2.0.0', 100]]));
     expect(await spread(() => caller.request<Reply>('rt.echo.who', {}), 100, 8)).toEqual(new Map([['1.0.0', 100]]));
   });
 
   it('mirrors 50%: the caller gets only primary replies, the mirror version receives about half the calls, counted in metrics', async () => {
-    const view = new SettableRulesView();
-    view.set({
-      routes: [{ service: 'rt.echo', weights: { '1.0.0': 100 } }],
-      mirrors: [{ service: 'rt.echo', endpoint: 'who', version: '2.0.0', percent: 50, compare: true }],
-    });
-    const client = await createClient({ nats: { servers: server.url }, metrics: true });
-    clients.push(client);
-    client.useRules(view);
+    await admin.routes.set({ service: 'rt.echo', weights: { '1.0.0': 100 } });
+    await admin.mirrors.set({ service: 'rt.echo', endpoint: 'who', version: '2.0.0', percent: 50, compare: true });
+    const client = await newClient(undefined, true);
     await seesAll(client);
     const versions = await spread(() => client.request<Reply>('rt.echo.who', {}), 2000);
     expect(versions).toEqual(new Map([['1.0.0', 2000]]));
@@ -212,11 +222,8 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
   });
 
   it('sends calls routed to a version no instance runs where they would go without the rule, and counts them', async () => {
-    const view = new SettableRulesView();
-    view.set({ routes: [{ service: 'rt.echo', weights: { '3.0.0': 100 } }] });
-    const client = await createClient({ nats: { servers: server.url }, metrics: true });
-    clients.push(client);
-    await client.useRules(view);
+    await admin.routes.set({ service: 'rt.echo', weights: { '3.0.0': 100 } });
+    const client = await newClient(undefined, true);
     await seesAll(client);
     const versions = await spread(() => client.request<Reply>('rt.echo.who', {}), 200, 8);
     expect((versions.get('1.0.0') ?? 0) + (versions.get('2.0.0') ?? 0)).toBe(200);
@@ -226,9 +233,9 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
 
   it('never makes the caller wait for the mirror: copies slower than the timeout fail alone, counted as TIMEOUT', async () => {
     mirrorDelay = 1500;
-    const view = new SettableRulesView();
-    view.set({ mirrors: [{ service: 'rt.echo', version: '2.0.0', percent: 100 }], routes: [{ service: 'rt.echo', weights: { '1.0.0': 100 } }] });
-    const client = await newClient(view, 'web');
+    await admin.routes.set({ service: 'rt.echo', weights: { '1.0.0': 100 } });
+    await admin.mirrors.set({ service: 'rt.echo', version: '2.0.0', percent: 100 });
+    const client = await newClient('web');
     await seesAll(client);
     const versions = await spread(() => client.request<Reply>('rt.echo.who', {}, { timeout: 1000 }), 40, 8);
     expect(versions).toEqual(new Map([['1.0.0', 40]]));

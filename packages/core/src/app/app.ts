@@ -25,6 +25,8 @@ import { describeService, type MiddlewareNamesOf, type ServiceDescription } from
 import type { HealthReport } from '../health/health-report';
 import { HealthResponder } from '../health/health-responder';
 import { notReady, type AppState } from '../health/readiness';
+import { startControlPlane } from '../control/control-plane';
+import type { RulesView } from '../control/rules-model';
 
 /** What createApp hands the App: everything decided at boot. */
 export interface AppParts {
@@ -53,6 +55,8 @@ export interface AppParts {
         readonly endpoints: readonly RequestSubject[];
       }
     | undefined;
+  /** The control plane's JetStream domain; undefined when `control: false`. */
+  readonly control: { readonly domain: string | undefined } | undefined;
   /** Undefined when discovery is off. */
   readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
 }
@@ -151,6 +155,15 @@ export class App {
     return report;
   }
 
+  /**
+   * The control plane's rules in force (the same view as `app.client.rules`): read by `start()`
+   * before the app serves, replaced within 1 s of each change of the `natsmesh_rules` bucket;
+   * `NO_RULES` before start and when the control plane is off.
+   */
+  get rules(): RulesView {
+    return this.parts.client.rules;
+  }
+
   /** The immutable definitions of the hosted services. */
   get definitions(): readonly ServiceDefinition[] {
     return this.parts.definitions;
@@ -186,6 +199,8 @@ export class App {
       }
       const nc = this.nc;
       client.attach(nc, false);
+      // Before the first subscription: the app serves with the rules in force, never without them.
+      if (this.parts.control) await startControlPlane(client, nc, logger, this.parts.control.domain);
       if (this.parts.discovery) {
         // First, so that askers see "starting" meanwhile; it stays until release(), so they see "stopping" too.
         this.healthResponder = new HealthResponder(this.instanceId, () => this.health(), logger);

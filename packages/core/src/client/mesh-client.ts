@@ -36,12 +36,11 @@ import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { watchPermissions, type PermissionViolation } from './permission-watch';
+import { LiveRules } from '../control/live-rules';
+import type { RulesFollower } from '../control/rules-follower';
+import type { RulesView } from '../control/rules-model';
 import type { CallDecision } from '../control/call-decision';
 import { CallRouter } from '../control/call-router';
-import { NO_RULES, type RulesView } from '../control/rules-model';
-
-/** The view of a client without the control plane: no rules, never changing. */
-const NO_RULES_VIEW: RulesView = Object.freeze({ current: () => NO_RULES, onChange: () => () => undefined });
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -122,7 +121,9 @@ export class MeshClient {
   onPermissionViolation: ((v: PermissionViolation, request: boolean) => void) | undefined;
   private stopPermissionWatch: (() => void) | undefined;
   private signer: RequestSigner | undefined;
-  private rulesView: RulesView | undefined;
+  /** @internal What {@link rules} reads; filled by the control plane's follower from connect to close. */
+  readonly liveRules = new LiveRules();
+  private rulesFollower: RulesFollower | undefined;
   private router: CallRouter | undefined;
   /** Per-subject decisions of the route and mirror rules in force; undefined while none covers a subject, so calls look no further. */
   private decisions: ReadonlyMap<string, CallDecision> | undefined;
@@ -166,6 +167,23 @@ export class MeshClient {
     this.signer = signer;
   }
 
+  /**
+   * The control plane's rules in force (routes, mirrors, faults, canaries), followed from the
+   * `natsmesh_rules` KV bucket from connect (`createClient`, `app.start()`) to close: read before
+   * the client resolves (before the app serves), then replaced within 1 s of each change.
+   * `NO_RULES` when the control plane is off: no JetStream, a user that may not read the bucket,
+   * or `control: false`.
+   */
+  get rules(): RulesView {
+    return this.liveRules;
+  }
+
+  /** @internal Keeps the follower of {@link rules}, to stop it on detach. */
+  followRules(follower: RulesFollower): void {
+    this.rulesFollower?.stop();
+    this.rulesFollower = follower;
+  }
+
   /** The underlying nats.js connection, for what natsmesh does not wrap. */
   get connection(): NatsConnection {
     if (!this.nc) throw this.unusable();
@@ -181,34 +199,10 @@ export class MeshClient {
     this.js = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = watchPermissions(nc, (v) => this.onRefused(v));
-    if (this.rulesView !== undefined) void this.startRouter(this.rulesView, nc);
-  }
-
-  /**
-   * The rules of the control plane in force for this client (routes, mirrors, faults, canaries),
-   * live: the view of the JetStream KV bucket, or no rules when the control plane is off.
-   */
-  get rules(): RulesView {
-    return this.rulesView ?? NO_RULES_VIEW;
-  }
-
-  /**
-   * @internal Takes the client's rules from `view` (the one place it reads them): its calls then
-   * follow the route and mirror rules in force, compiled again on each change of the view.
-   * Resolves once they do (with route or mirror rules, after the registry first gathered the
-   * mesh; at once before the client is attached: {@link attach} starts following then). Never rejects.
-   */
-  useRules(view: RulesView): Promise<void> {
+    // Its calls follow the route and mirror rules of {@link rules}, the one place the client reads rules from.
     this.router?.stop();
-    this.router = undefined;
-    this.rulesView = view;
-    return this.nc === undefined ? Promise.resolve() : this.startRouter(view, this.nc);
-  }
-
-  private startRouter(view: RulesView, connection: NatsConnection): Promise<void> {
-    this.router?.stop();
-    this.router = new CallRouter(view, {
-      connection,
+    this.router = new CallRouter(this.liveRules, {
+      connection: nc,
       registry: () => this.registry(),
       balancer: () => this.balancer(),
       send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
@@ -218,7 +212,16 @@ export class MeshClient {
         this.decisions = decisions;
       },
     });
-    return this.router.start();
+    this.router.start();
+  }
+
+  /**
+   * @internal Resolves once calls follow the route and mirror rules now in {@link rules}: at once
+   * without any, else once the registry first gathered the mesh (versions and endpoint subjects
+   * come from discovery). The control plane awaits it before the client resolves or the app serves. Never rejects.
+   */
+  routesApplied(): Promise<void> {
+    return this.router?.applied() ?? Promise.resolve();
   }
 
   // A refused publish fails its request at once with FORBIDDEN instead of waiting for the timeout.
@@ -329,6 +332,8 @@ export class MeshClient {
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
+    this.rulesFollower?.stop();
+    this.rulesFollower = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = undefined;
     this.closed = this.nc !== undefined || this.closed;

@@ -51,18 +51,22 @@ export class CallRouter {
     });
   }
 
-  /**
-   * Reads the rules in force and follows their changes. Resolves once calls follow the rules read:
-   * at once without route or mirror rules, else after the registry's first gathering of the mesh
-   * (at most its `bootstrapWait`); until then calls keep the normal balancing. Never rejects.
-   */
-  start(): Promise<void> {
+  /** Reads the rules in force and follows their changes. */
+  start(): void {
     this.stopWatching = this.view.onChange((rules) => {
       this.rules = rules;
       this.compile();
     });
     this.rules = this.view.current();
     this.compile();
+  }
+
+  /**
+   * Resolves once calls follow the rules in force: at once without route or mirror rules, else
+   * after the registry's first gathering of the mesh (at most its `bootstrapWait`); until then
+   * calls keep the normal balancing. Never rejects.
+   */
+  applied(): Promise<void> {
     return this.following ?? Promise.resolve();
   }
 
