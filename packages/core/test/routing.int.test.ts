@@ -13,6 +13,7 @@ import {
   type MeshAdmin,
   type MeshClient,
   type MeshRules,
+  type Middleware,
   type MirrorReport,
 } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
@@ -67,7 +68,14 @@ class Front {
 const V1_INSTANCES = ['v1-a', 'v1-b', 'v1-c'];
 const V2_INSTANCES = ['v2-a', 'v2-b'];
 
-describe('traffic shifting and mirroring in natsmesh callers', () => {
+/** A `call` middleware that changes nothing: a client with one takes the call pipeline (RouteMiddleware and the policies). */
+const passThrough: Middleware = { call: (_ctx, next) => next() };
+
+// A client with nothing in its call pipeline applies the rules without one; with middleware, through RouteMiddleware.
+describe.each([
+  ['a plain client', false],
+  ['a client with call middleware', true],
+])('traffic shifting and mirroring in natsmesh callers (%s)', (_kind, pipelined) => {
   let server: NatsServerHandle;
   let admin: MeshAdmin;
   const apps: App[] = [];
@@ -80,6 +88,7 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
       instance: { id },
       discovery: { heartbeatInterval: 200 },
       logger: quietLogger(),
+      middleware: pipelined ? [passThrough] : [],
       ...(metrics ? { metrics: { port: 0 } } : {}),
     });
     await app.start();
@@ -136,7 +145,7 @@ describe('traffic shifting and mirroring in natsmesh callers', () => {
 
   // A client made after the rules were written: it reads them (and gathers the mesh) before it resolves.
   const newClient = async (name?: string, metrics = false) => {
-    const client = await createClient({ nats: { servers: server.url }, name, metrics, logger: quietLogger() });
+    const client = await createClient({ nats: { servers: server.url }, name, metrics, logger: quietLogger(), middleware: pipelined ? [passThrough] : [] });
     clients.push(client);
     return client;
   };

@@ -41,6 +41,7 @@ import type { RulesFollower } from '../control/rules-follower';
 import type { RulesView } from '../control/rules-model';
 import type { CallDecision } from '../control/call-decision';
 import { CallRouter } from '../control/call-router';
+import { CALLER_OPTION, type WithCaller } from '../control/caller-option';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -400,21 +401,28 @@ export class MeshClient {
     if (options?.timeout !== undefined) timeout = callTimeout(options.timeout);
     const strategy = options?.strategy ?? this.strategy;
     let policied: boolean;
-    if (decision !== undefined || strategy !== undefined || (options !== undefined && wantsPolicy(options))) {
+    if (strategy !== undefined || (options !== undefined && wantsPolicy(options))) {
       if (strategy !== undefined && !STRATEGIES.has(strategy)) return Promise.reject(badStrategy(strategy));
       policied = true;
     } else {
       policied = this.policies !== undefined && this.policies.covers(subject);
     }
     const perCall = options?.middleware === undefined ? undefined : perCallLayers(options.middleware, 'call', 'request');
-    if (!policied && perCall === undefined && this.callChain === undefined && (this.outerCall === undefined || this.plainMeter !== undefined)) {
+    const plain = perCall === undefined && this.callChain === undefined && (this.outerCall === undefined || this.plainMeter !== undefined);
+    // Rules on a subject with no other policy: applied without the pipeline once the balancer is ready.
+    const routed = plain && decision !== undefined && !policied && this.balancerReady !== undefined && this.router !== undefined;
+    if (plain && (!policied || routed)) {
       let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
       if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
-      if (this.plainMeter === undefined) return this.send(subject, payload, timeout, hdrs);
-      // Metrics alone: the same count and time as their `call` layer, without a CallContext.
       const started = performance.now();
-      return this.plainMeter.timed(subject, started, this.send(subject, payload, timeout, hdrs));
+      const sent = routed
+        ? this.router!.call(this.balancerReady!, decision!, subject, payload, timeout, hdrs, (options as WithCaller | undefined)?.[CALLER_OPTION] ?? this.callerName)
+        : this.send(subject, payload, timeout, hdrs);
+      if (this.plainMeter === undefined) return sent;
+      // Metrics alone: the same count and time as their `call` layer, without a CallContext.
+      return this.plainMeter.timed(subject, started, sent);
     }
+    if (decision !== undefined) policied = true;
     // Rules alone do not pipe every call of the client, as a configured policy does: only those on their subjects.
     if (policied) this.policyState(decision === undefined);
     const given = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);

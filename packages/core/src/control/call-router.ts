@@ -1,11 +1,13 @@
-import type { NatsConnection, Subscription } from 'nats';
-import type { Balancer } from '../balancing/balancer';
+import type { MsgHdrs, NatsConnection, Subscription } from 'nats';
+import type { Balancer, Target } from '../balancing/balancer';
+import { onTarget } from '../client/policies/balance.middleware';
 import type { Send } from '../client/policies/send-step';
 import { encodeJson } from '../codec/json-codec';
 import type { MeshRegistry } from '../discovery/mesh-registry';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import type { CallContext } from '../middleware/call-context';
-import { compileDecisions, type CallDecision, type MirrorDecision } from './call-decision';
+import { chooseVersion, compileDecisions, type CallDecision, type MirrorDecision } from './call-decision';
+import { MIRROR_HEADER } from './mirror-header';
 import { MirrorCopies } from './mirror-copies';
 import { MIRRORS_SUBJECT, MirrorSummary } from './mirror-summary';
 import { NO_RULES, type MeshRules, type RulesView } from './rules-model';
@@ -81,7 +83,32 @@ export class CallRouter {
 
   /** Sends the copy of a call a mirror rule asked for (never awaited). */
   mirror(ctx: CallContext, mirror: MirrorDecision, primary: unknown): void {
-    this.copies.copy(ctx, mirror, primary);
+    this.copies.copy(ctx.subject, ctx.payload, ctx.headersIfAny, ctx.deadline, mirror, primary);
+  }
+
+  /**
+   * A call on a subject with rules, from a client with nothing else in its `call` pipeline (no
+   * middleware, tracing, strategy or resilience policy) once the balancer is ready: the route and
+   * mirror rules applied without a CallContext or a pipeline, as the policy path would (a version
+   * without instances: the queue subject, counted; an instance gone: the queue subject).
+   */
+  call(balancer: Balancer, decision: CallDecision, subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined, caller: string | undefined): Promise<unknown> {
+    const { send } = this.host;
+    const route = decision.route;
+    const version = route === undefined ? undefined : chooseVersion(route, headers, caller, Math.random());
+    let target: Target | undefined;
+    if (version !== undefined) {
+      target = balancer.pick(subject, 'round-robin', undefined, undefined, version);
+      if (target === undefined) this.unrouted(subject, version.version);
+    }
+    const deadline = Date.now() + timeout;
+    const sent =
+      target === undefined
+        ? send(subject, payload, timeout, headers)
+        : onTarget(balancer, target, () => send(target.subject, payload, timeout, headers), () => send(subject, payload, Math.max(1, deadline - Date.now()), headers));
+    const mirror = decision.mirror;
+    if (mirror !== undefined && Math.random() < mirror.share && !(headers?.has(MIRROR_HEADER) ?? false)) this.copies.copy(subject, payload, headers, deadline, mirror, sent);
+    return sent;
   }
 
   /** Counts an attempt routed to a version with no known instance. */
@@ -105,6 +132,8 @@ export class CallRouter {
     }
     const decisions = compileDecisions(this.rules, registry.instances().flatMap((s) => s.info.services));
     this.host.publish(decisions.size === 0 ? undefined : decisions);
+    // Routed calls pick instances through the balancer: made now, the first of them need not wait for it.
+    if (decisions.size > 0) Promise.resolve(this.host.balancer()).catch(() => undefined);
   }
 
   // The endpoint subjects of a service and its versions are known from discovery only.

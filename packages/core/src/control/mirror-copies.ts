@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { MsgHdrs } from 'nats';
 import type { Balancer, Target } from '../balancing/balancer';
 import { copyHeaders } from '../client/headers-init';
 import type { Send } from '../client/policies/send-step';
 import { codeOf } from '../metrics/call-metrics.middleware';
-import type { CallContext } from '../middleware/call-context';
 import { DEADLINE_HEADER, TIMEOUT_HEADER } from '../runtime/wire-headers';
 import type { MirrorDecision } from './call-decision';
 import { MIRROR_HEADER } from './mirror-header';
@@ -24,14 +24,17 @@ export class MirrorCopies {
     private readonly record: MirrorRecord,
   ) {}
 
-  /** Copies the call `ctx`, whose primary attempt `primary` (a promise of the reply, or the reply) is under way. */
-  copy(ctx: CallContext, mirror: MirrorDecision, primary: unknown): void {
-    const timeout = Math.max(1, ctx.deadline - Date.now());
-    const headers = copyHeaders(ctx.headersIfAny);
+  /**
+   * Copies a call on `subject` (its payload and headers, within its `deadline`, epoch ms) whose
+   * primary `primary` (a promise of the reply, or the reply) is under way.
+   */
+  copy(subject: string, payload: Uint8Array, given: MsgHdrs | undefined, deadline: number, mirror: MirrorDecision, primary: unknown): void {
+    const timeout = Math.max(1, deadline - Date.now());
+    const headers = copyHeaders(given);
     headers.set(MIRROR_HEADER, '1');
     headers.set(TIMEOUT_HEADER, String(timeout));
     headers.set(DEADLINE_HEADER, String(Date.now() + timeout));
-    const copy: Copy = { subject: ctx.subject, payload: ctx.payload, timeout, headers, mirror, primary };
+    const copy: Copy = { subject, payload, timeout, headers, mirror, primary };
     const balancer = this.balancer();
     if (balancer instanceof Promise) {
       balancer.then(
@@ -80,7 +83,7 @@ interface Copy {
   readonly subject: string;
   readonly payload: Uint8Array;
   readonly timeout: number;
-  readonly headers: ReturnType<typeof copyHeaders>;
+  readonly headers: MsgHdrs;
   readonly mirror: MirrorDecision;
   readonly primary: unknown;
 }

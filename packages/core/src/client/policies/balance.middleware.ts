@@ -33,22 +33,27 @@ export class BalanceMiddleware implements Middleware {
     }
     ctx.target = target;
     if (target === undefined) return next();
-    return this.attempt(ctx, next, balancer, target);
+    return onTarget(balancer, target, next, () => this.send(ctx.subject, ctx.payload, Math.max(1, ctx.deadline - Date.now()), ctx.headersIfAny));
   }
+}
 
-  private async attempt(ctx: CallContext, next: Next, balancer: Balancer, target: Target): Promise<unknown> {
-    let ok = false;
-    try {
-      const value = await next();
-      ok = true;
-      return value;
-    } catch (e) {
-      const err = toMeshError(e);
-      if (err.code !== 'NO_RESPONDERS') throw err;
-      balancer.forget(target.instanceId);
-      return this.send(ctx.subject, ctx.payload, Math.max(1, ctx.deadline - Date.now()), ctx.headersIfAny);
-    } finally {
-      balancer.done(target, ok);
-    }
+/**
+ * Runs one attempt on the instance `target` and reports to the balancer how it went; when the
+ * instance went away between the registry's view and the call (`NO_RESPONDERS`), forgets it and
+ * runs `resend` (to the queue subject) instead.
+ */
+export async function onTarget(balancer: Balancer, target: Target, attempt: () => unknown, resend: () => Promise<unknown>): Promise<unknown> {
+  let ok = false;
+  try {
+    const value = await attempt();
+    ok = true;
+    return value;
+  } catch (e) {
+    const err = toMeshError(e);
+    if (err.code !== 'NO_RESPONDERS') throw err;
+    balancer.forget(target.instanceId);
+    return resend();
+  } finally {
+    balancer.done(target, ok);
   }
 }
