@@ -60,6 +60,8 @@ export {
   DISCOVER_SUBJECT,
   INSTANCE_PREFIX,
   DIRECT_PREFIX,
+  VERSION_PREFIX,
+  versionToken,
   HEALTH_SUBJECT,
 } from './discovery/discovery-subjects';
 export type { HealthReport } from './health/health-report';
