@@ -59,6 +59,12 @@ describe('natsmesh CLI against the hotel app', () => {
     expect(await natsmesh('--timeout', 'soon', '--server', server.url, 'ls')).toMatchObject({ code: 2, err: expect.stringMatching(/--timeout.*soon/) });
   });
 
+  it('prints its version with --version or -V', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string };
+    expect(await natsmesh('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(await natsmesh('-V')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+
   it('info shows endpoints with subjects and input types, and the instances', async () => {
     const { code, out } = await natsmesh('info', 'hotel.booking', ...s);
     expect(code).toBe(0);
