@@ -25,6 +25,8 @@ import { describeService, type MiddlewareNamesOf, type ServiceDescription } from
 import type { HealthReport } from '../health/health-report';
 import { HealthResponder } from '../health/health-responder';
 import { notReady, type AppState } from '../health/readiness';
+import { serveFaults, type FaultableEndpoint } from '../control/serve-faults';
+import type { RulesView } from '../control/rules-model';
 
 /** What createApp hands the App: everything decided at boot. */
 export interface AppParts {
@@ -53,6 +55,8 @@ export interface AppParts {
         readonly endpoints: readonly RequestSubject[];
       }
     | undefined;
+  /** The endpoints as the control plane's server-side faults see them, and the names the app's client calls as. */
+  readonly faults: { readonly endpoints: readonly FaultableEndpoint[]; readonly callers: ReadonlySet<string> };
   /** Undefined when discovery is off. */
   readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
 }
@@ -100,6 +104,7 @@ export class App {
   private connected = false;
   private startedAt: number | undefined;
   private healthResponder: HealthResponder | undefined;
+  private stopFaults: (() => void) | undefined;
   private readonly metricsServer: MetricsServer | undefined;
   /**
    * The app's prom-client `Registry` (its own, not prom-client's global one) when
@@ -198,7 +203,7 @@ export class App {
         // Each endpoint of this instance alone, for client-side strategies that pick the instance.
         const direct = `${DIRECT_PREFIX}.${this.instanceId}`;
         for (const route of routes) {
-          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: route.onMessage }));
+          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: (err, msg) => route.onMessage(err, msg) }));
         }
       }
       const durables = this.parts.durables;
@@ -258,6 +263,17 @@ export class App {
     logger.info('natsmesh app stopped');
   }
 
+  /**
+   * @internal Injects the faults of `view` (the control plane's rules) from now on until the app
+   * stops: server-side ones into this app's endpoints, client-side ones into `app.client`'s calls.
+   */
+  followFaults(view: RulesView): void {
+    const { faults, logger, client } = this.parts;
+    this.stopFaults?.();
+    this.stopFaults = serveFaults(view, faults.endpoints, logger);
+    client.followFaultRules(view, faults.callers, logger);
+  }
+
   private instanceInfo(heartbeatInterval: number): InstanceInfo {
     const info: InstanceInfo = {
       id: this.instanceId,
@@ -273,6 +289,8 @@ export class App {
   }
 
   private async release(): Promise<void> {
+    this.stopFaults?.();
+    this.stopFaults = undefined;
     this.responder?.stop(undefined);
     this.responder = undefined;
     this.healthResponder?.stop();

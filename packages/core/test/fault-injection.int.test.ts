@@ -1,0 +1,152 @@
+import 'reflect-metadata';
+import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import { createApp, createClient, Handle, MeshError, Service, type App, type MeshClient } from '@natsmesh/core';
+import { NO_RULES, type FaultRule, type MeshRules, type RulesView } from '../src/control/rules-model';
+import { quietLogger } from './quiet-logger';
+import { sample } from './prom-text';
+import { until } from './until';
+
+@Service('flt.booking', { version: '1.2.0' })
+class BookingService {
+  handled = 0;
+
+  @Handle('save')
+  save(input: { n: number }) {
+    this.handled++;
+    return { n: input.n };
+  }
+
+  @Handle('get')
+  get() {
+    return 'got';
+  }
+}
+
+/** A rules view over plain MeshRules (what the store's watcher keeps up to date from the bucket). */
+function plainView(): RulesView & { faults(faults: FaultRule[]): void } {
+  const listeners = new Set<(r: MeshRules) => void>();
+  let now: MeshRules = NO_RULES;
+  return {
+    current: () => now,
+    onChange: (l) => (listeners.add(l), () => listeners.delete(l)),
+    faults(faults) {
+      now = { ...NO_RULES, faults };
+      for (const l of listeners) l(now);
+    },
+  };
+}
+
+const inAMinute = () => Date.now() + 60_000;
+
+async function codesOf(client: MeshClient, subject: string, calls: number, inFlight = 64): Promise<Map<string, number>> {
+  const codes = new Map<string, number>();
+  let next = 0;
+  const worker = async () => {
+    while (next < calls) {
+      const n = next++;
+      const code = await client.request(subject, { n }).then(
+        () => 'OK',
+        (err: unknown) => (MeshError.is(err) ? err.code : 'NOT_A_MESH_ERROR'),
+      );
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return codes;
+}
+
+describe('fault injection', () => {
+  const logs: Record<string, unknown>[] = [];
+  const view = plainView();
+  let server: NatsServerHandle;
+  let app: App;
+  let client: MeshClient;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: true });
+    app = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger(logs), metrics: { port: 0 } });
+    await app.start();
+    app.followFaults(view);
+    client = await createClient({ nats: { servers: server.url }, timeout: 3000 });
+    nc = await connect({ servers: server.url });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await client?.close();
+    await app?.stop();
+    await server?.stop();
+  });
+  afterEach(() => view.faults([]));
+
+  it('aborts 30% of 5,000 calls with UNAVAILABLE, marked in metrics and logs', async () => {
+    view.faults([{ name: 'flaky-save', service: 'flt.booking', endpoint: 'save', abort: { code: 'UNAVAILABLE', percent: 30 }, expiresAt: inAMinute() }]);
+    logs.length = 0;
+    const codes = await codesOf(client, 'flt.booking.save', 5_000);
+    const failed = codes.get('UNAVAILABLE') ?? 0;
+    expect([...codes.keys()].sort()).toEqual(['OK', 'UNAVAILABLE']);
+    expect(failed).toBeGreaterThanOrEqual(1_350);
+    expect(failed).toBeLessThanOrEqual(1_650);
+    const text = await app.metrics!.metrics();
+    expect(sample(text, 'natsmesh_faults_injected_total', { service: 'flt.booking', endpoint: 'save', fault: 'flaky-save', kind: 'abort' })).toBe(failed);
+    const marked = logs.filter((l) => l.fault === 'flaky-save' && l.msg === 'fault injected: request aborted');
+    expect(marked).toHaveLength(failed);
+    expect(logs.filter((l) => l.msg === 'request failed')).toEqual([]);
+  });
+
+  it('answers an aborted request with a normal error reply naming the fault', async () => {
+    view.faults([{ name: 'down', service: 'flt.booking', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
+    const err = await client.request('flt.booking.get').catch((e: unknown) => e as MeshError);
+    expect(err).toBeInstanceOf(MeshError);
+    expect((err as MeshError).code).toBe('UNAVAILABLE');
+    expect((err as MeshError).status).toBe(503);
+    expect((err as MeshError).message).toMatch(/^Fault "down" of the control plane failed this request to "flt.booking.get" on purpose/);
+    expect((err as MeshError).details).toEqual({ fault: 'down' });
+  });
+
+  it('delays only the calls whose header matches', async () => {
+    view.faults([{ name: 'slow-canary', service: 'flt.booking', endpoint: 'save', match: { headers: { 'x-canary': '1' } }, delay: { ms: 200, percent: 100 }, expiresAt: inAMinute() }]);
+    const call = async (canary: boolean) => {
+      const h = natsHeaders();
+      if (canary) h.set('X-Canary', '1');
+      const started = Date.now();
+      const reply = await nc.request('flt.booking.save', JSON.stringify({ n: 1 }), { timeout: 3000, headers: h });
+      return { fault: reply.headers?.values('Mesh-Fault') ?? [], ms: Date.now() - started };
+    };
+    const before = sample(await app.metrics!.metrics(), 'natsmesh_faults_injected_total', { service: 'flt.booking', endpoint: 'save', fault: 'slow-canary', kind: 'delay' }) ?? 0;
+    const matching = await Promise.all(Array.from({ length: 10 }, () => call(true)));
+    const others = await Promise.all(Array.from({ length: 10 }, () => call(false)));
+    expect(matching.map((r) => r.fault)).toEqual(Array(10).fill(['slow-canary;delay=200']));
+    expect(others.map((r) => r.fault)).toEqual(Array(10).fill([]));
+    for (const r of matching) expect(r.ms).toBeGreaterThanOrEqual(190);
+    const after = sample(await app.metrics!.metrics(), 'natsmesh_faults_injected_total', { service: 'flt.booking', endpoint: 'save', fault: 'slow-canary', kind: 'delay' });
+    expect(after! - before).toBe(10);
+  });
+
+  it('stops a fault at its expiresAt by itself', async () => {
+    const expiresAt = Date.now() + 1_000;
+    view.faults([{ name: 'brief', service: 'flt.booking', endpoint: 'get', abort: { code: 'INTERNAL', percent: 100 }, expiresAt }]);
+    await expect(client.request('flt.booking.get')).rejects.toMatchObject({ code: 'INTERNAL' });
+    await until(() => Date.now() > expiresAt, 'the fault to expire', 3_000);
+    await until(() => logs.some((l) => l.msg === 'faults no longer injected into this endpoint' && l.endpoint === 'get'), 'the fault to be taken out', 3_000);
+    await expect(client.request('flt.booking.get')).resolves.toBe('got');
+  });
+
+  it('applies a client-side fault only in the client that applies it', async () => {
+    const faulty = await createClient({ nats: { servers: server.url }, timeout: 3000, metrics: true });
+    try {
+      view.faults([{ name: 'client-abort', service: 'flt.booking', endpoint: 'save', where: 'client', abort: { code: 'RATE_LIMITED', percent: 100 }, expiresAt: inAMinute() }]);
+      faulty.followFaultRules(view, new Set());
+      const handled = app.container.resolve(BookingService).handled;
+      await expect(faulty.request('flt.booking.save', { n: 1 })).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { fault: 'client-abort' } });
+      await expect(client.request('flt.booking.save', { n: 2 })).resolves.toEqual({ n: 2 });
+      await expect(app.client.request('flt.booking.save', { n: 3 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      expect(sample(await faulty.metrics!.metrics(), 'natsmesh_client_faults_injected_total', { subject: 'flt.booking.save', fault: 'client-abort', kind: 'abort' })).toBe(1);
+      // Neither aborted call reached the service: only the call of the other client did.
+      expect(app.container.resolve(BookingService).handled).toBe(handled + 1);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
