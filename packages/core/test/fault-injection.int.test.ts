@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, Handle, MeshError, Service, type App, type MeshClient } from '@natsmesh/core';
+import { createApp, createClient, Handle, MeshError, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
 import { NO_RULES, type FaultRule, type MeshRules, type RulesView } from '../src/control/rules-model';
 import { quietLogger } from './quiet-logger';
 import { sample } from './prom-text';
@@ -148,5 +150,105 @@ describe('fault injection', () => {
     } finally {
       await faulty.close();
     }
+  });
+});
+
+@Service('flt.pricing', { version: '1.0.0' })
+class PricingV1 {
+  @Handle('quote')
+  quote(_input: unknown, ctx: Context) {
+    ctx.log.info('quoting');
+    return '1.0.0';
+  }
+}
+
+@Service('flt.pricing', { version: '2.0.0' })
+class PricingV2 {
+  @Handle('quote')
+  quote(_input: unknown, ctx: Context) {
+    ctx.log.info('quoting');
+    return '2.0.0';
+  }
+}
+
+describe('fault injection scoped by version, traced', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const logs: Record<string, unknown>[] = [];
+  const view = plainView();
+  let server: NatsServerHandle;
+  let v1: App;
+  let v2: App;
+  let client: MeshClient;
+
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: true });
+    const boot = (service: typeof PricingV1) =>
+      createApp({ services: [service], nats: { servers: server.url }, logger: quietLogger(logs), metrics: { port: 0 }, tracing: { tracerProvider: provider } });
+    v1 = await boot(PricingV1);
+    v2 = await boot(PricingV2);
+    await v1.start();
+    await v2.start();
+    v1.followFaults(view);
+    v2.followFaults(view);
+    client = await createClient({ nats: { servers: server.url }, timeout: 3000, strategy: 'round-robin', metrics: true, tracing: { tracerProvider: provider } });
+    client.followFaultRules(view, new Set(['web']));
+    const registry = await client.registry();
+    await until(() => registry.instances('flt.pricing').length === 2, 'both versions in the registry');
+  });
+  afterAll(async () => {
+    await client?.close();
+    await v1?.stop();
+    await v2?.stop();
+    await server?.stop();
+    await provider.shutdown();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    logs.length = 0;
+  });
+  afterEach(() => view.faults([]));
+
+  const quoteAll = (calls: number) =>
+    Promise.all(
+      Array.from({ length: calls }, () =>
+        client.request<string>('flt.pricing.quote').then(
+          (v) => v,
+          (err: MeshError) => err.code,
+        ),
+      ),
+    );
+  const injected = async (app: App, kind: string, fault: string) =>
+    sample(await app.metrics!.metrics(), 'natsmesh_faults_injected_total', { service: 'flt.pricing', endpoint: 'quote', fault, kind }) ?? 0;
+
+  it('delays only the instances of the version named, and marks their spans and log lines', async () => {
+    view.faults([{ name: 'slow-v2', service: 'flt.pricing', version: '2.0.0', delay: { ms: 20, percent: 100 }, expiresAt: inAMinute() }]);
+    const replies = await quoteAll(40);
+    const fromV2 = replies.filter((r) => r === '2.0.0').length;
+    expect(fromV2).toBeGreaterThan(0);
+    expect(await injected(v2, 'delay', 'slow-v2')).toBe(fromV2);
+    expect(await injected(v1, 'delay', 'slow-v2')).toBe(0);
+    const served = exporter.getFinishedSpans().filter((s) => s.name === 'process flt.pricing.quote');
+    expect(served.filter((s) => s.attributes['natsmesh.fault'] === 'slow-v2')).toHaveLength(fromV2);
+    const quoting = logs.filter((l) => l.msg === 'quoting');
+    expect(quoting.filter((l) => l.fault === 'slow-v2')).toHaveLength(fromV2);
+    expect(quoting.filter((l) => l.fault === undefined)).toHaveLength(40 - fromV2);
+  });
+
+  it('aborts on the client only the calls it sends to an instance of the version named', async () => {
+    view.faults([{ name: 'no-v2', service: 'flt.pricing', version: '2.0.0', where: 'client', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
+    const replies = await quoteAll(40);
+    // Round robin over one instance of each version: every other call goes to 2.0.0, and fails before it is sent.
+    expect(replies.filter((r) => r === 'UNAVAILABLE')).toHaveLength(20);
+    expect(replies.filter((r) => r === '1.0.0')).toHaveLength(20);
+    const sent = exporter.getFinishedSpans().filter((s) => s.name === 'send flt.pricing.quote');
+    expect(sent.filter((s) => s.attributes['natsmesh.fault'] === 'no-v2')).toHaveLength(20);
+    expect(sample(await client.metrics!.metrics(), 'natsmesh_client_faults_injected_total', { subject: 'flt.pricing.quote', fault: 'no-v2', kind: 'abort' })).toBe(20);
+  });
+
+  it('leaves out a client-side fault that matches another caller', async () => {
+    view.faults([{ name: 'batch-only', service: 'flt.pricing', where: 'client', match: { caller: 'batch' }, abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
+    const replies = await quoteAll(10);
+    expect(replies.filter((r) => r === 'UNAVAILABLE')).toEqual([]);
   });
 });
