@@ -3,7 +3,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, Handle, MeshError, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
+import { createApp, createClient, FAULT_HEADER, Handle, MeshError, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
 import { NO_RULES, type FaultRule, type MeshRules, type RulesView } from '../src/control/rules-model';
 import { quietLogger } from './quiet-logger';
 import { sample } from './prom-text';
@@ -114,7 +114,7 @@ describe('fault injection', () => {
       if (canary) h.set('X-Canary', '1');
       const started = Date.now();
       const reply = await nc.request('flt.booking.save', JSON.stringify({ n: 1 }), { timeout: 3000, headers: h });
-      return { fault: reply.headers?.values('Mesh-Fault') ?? [], ms: Date.now() - started };
+      return { fault: reply.headers?.values(FAULT_HEADER) ?? [], ms: Date.now() - started };
     };
     const before = sample(await app.metrics!.metrics(), 'natsmesh_faults_injected_total', { service: 'flt.booking', endpoint: 'save', fault: 'slow-canary', kind: 'delay' }) ?? 0;
     const matching = await Promise.all(Array.from({ length: 10 }, () => call(true)));
