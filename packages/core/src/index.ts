@@ -90,7 +90,9 @@ export { generateAcl } from './acl/generate-acl';
 export type { GenerateAclOptions } from './acl/generate-acl';
 export { renderServerAuthorization } from './acl/render-server-authorization';
 export { inboxPrefixOf } from './acl/inbox-prefix';
-export type { Acl, AclUser, AclPermissions, AclProblem, CallerRole, MatrixRow } from './acl/acl-model';
+export type { Acl, AclUser, AclPermissions, AclProblem, CallerRole, MatrixRow, AclAccount, AccountExport, AccountImport } from './acl/acl-model';
+export { DEFAULT_ACCOUNT } from './acl/acl-model';
+export type { AccountMapping } from './acl/accounts';
 export { renderTrustedKeys, readTrustedKeys, TRUSTED_KEYS_FILE } from './identity/trusted-keys';
 export { CALLER_HEADER, SIGNATURE_HEADER } from './identity/signed-request';
 export type { IdentityOptions } from './identity/identity-options';
@@ -108,3 +110,29 @@ export { CIRCUIT_STATE_VALUES, CLIENT_SUBJECT_LIMIT, OTHER_SUBJECT } from './met
 export { CODE_LABEL_LIMIT, CODE_LABEL_PATTERN, OTHER_CODE } from './metrics/code-label';
 export type { TracingOptions } from './tracing/tracing-options';
 export { TRACER_NAME } from './tracing/mesh-tracing';
+
+export { RULES_BUCKET, NO_RULES, ruleKey } from './control/rules-model';
+export type {
+  RequestMatch,
+  RouteMatchRule,
+  RouteRule,
+  MirrorRule,
+  FaultRule,
+  CanaryCriteria,
+  CanaryRule,
+  CanaryState,
+  MeshRules,
+  RulesView,
+} from './control/rules-model';
+export { RULE_KINDS, RULE_SCHEMAS } from './control/rule-schemas';
+export type { RuleKind } from './control/rule-schemas';
+export { checkRule, checkRules } from './control/check-rule';
+export type { RuleOfKind } from './control/check-rule';
+export { ruleWarnings, knownVersions } from './control/rule-warnings';
+export type { KnownVersions } from './control/rule-warnings';
+export { watchRules } from './control/watch-rules';
+export type { WatchRulesOptions, RulesWatch } from './control/watch-rules';
+export { createAdmin } from './control/create-admin';
+export type { AdminOptions } from './control/create-admin';
+export { MeshAdmin } from './control/mesh-admin';
+export type { RuleStore, RuleWrite, ApplyResult } from './control/mesh-admin';

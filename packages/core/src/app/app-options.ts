@@ -96,4 +96,11 @@ export interface AppOptions {
    * every endpoint refuses requests not signed by a trusted caller (`UNAUTHORIZED`) and sets `ctx.caller`.
    */
   identity?: IdentityOptions;
+  /**
+   * The control plane (`app.rules`, followed from the `natsmesh_rules` KV bucket, in the
+   * `jetstream.domain` when set): on by default when the server has JetStream, read by
+   * `app.start()` before the app serves; without JetStream it is off and says so in one log
+   * line. `false` turns it off (`app.rules` is `NO_RULES`).
+   */
+  control?: boolean;
 }

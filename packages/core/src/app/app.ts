@@ -26,6 +26,7 @@ import type { HealthReport } from '../health/health-report';
 import { HealthResponder } from '../health/health-responder';
 import { notReady, type AppState } from '../health/readiness';
 import { serveFaults, type FaultableEndpoint } from '../control/serve-faults';
+import { startControlPlane } from '../control/control-plane';
 import type { RulesView } from '../control/rules-model';
 
 /** What createApp hands the App: everything decided at boot. */
@@ -57,6 +58,8 @@ export interface AppParts {
     | undefined;
   /** The endpoints as the control plane's server-side faults see them, and the names the app's client calls as. */
   readonly faults: { readonly endpoints: readonly FaultableEndpoint[]; readonly callers: ReadonlySet<string> };
+  /** The control plane's JetStream domain; undefined when `control: false`. */
+  readonly control: { readonly domain: string | undefined } | undefined;
   /** Undefined when discovery is off. */
   readonly discovery: { readonly heartbeatInterval: number; readonly services: readonly SrvService[] } | undefined;
 }
@@ -156,6 +159,15 @@ export class App {
     return report;
   }
 
+  /**
+   * The control plane's rules in force (the same view as `app.client.rules`): read by `start()`
+   * before the app serves, replaced within 1 s of each change of the `natsmesh_rules` bucket;
+   * `NO_RULES` before start and when the control plane is off.
+   */
+  get rules(): RulesView {
+    return this.parts.client.rules;
+  }
+
   /** The immutable definitions of the hosted services. */
   get definitions(): readonly ServiceDefinition[] {
     return this.parts.definitions;
@@ -191,6 +203,8 @@ export class App {
       }
       const nc = this.nc;
       client.attach(nc, false);
+      // Before the first subscription: the app serves with the rules in force, never without them.
+      if (this.parts.control) await startControlPlane(client, nc, logger, this.parts.control.domain);
       if (this.parts.discovery) {
         // First, so that askers see "starting" meanwhile; it stays until release(), so they see "stopping" too.
         this.healthResponder = new HealthResponder(this.instanceId, () => this.health(), logger);

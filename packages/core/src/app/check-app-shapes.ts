@@ -7,7 +7,7 @@ const WHERE = 'createApp';
 
 /**
  * Checks the shape of `createApp`'s non-numeric options (scan, cwd, providers, container,
- * instance, validation, jetstream, nats), so that a wrong type fails here, named, rather than
+ * instance, validation, jetstream, control, nats), so that a wrong type fails here, named, rather than
  * deep inside the build.
  *
  * @throws MeshError `INVALID_OPTIONS` naming the option and what it takes.
@@ -28,6 +28,7 @@ export function checkAppShapes(options: AppOptions): void {
   }
   if (options.validation !== undefined && !isObject(options.validation)) invalid('validation', options.validation, 'use class-validator options such as { whitelist: true }');
   if (options.jetstream !== undefined && !isObject(options.jetstream)) invalid('jetstream', options.jetstream, 'use JetStream settings such as { domain, streams }');
+  if (options.control !== undefined && typeof options.control !== 'boolean') invalid('control', options.control, 'use true or false');
   checkNatsInput(options.nats, WHERE);
 }
 

@@ -178,6 +178,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     metrics: metrics === undefined ? undefined : { meshMetrics: metrics, options: metricsOptions! },
     faults: { endpoints: faultable, callers: new Set(definitions.map((d) => d.name)) },
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
+    control: options.control === false ? undefined : { domain: options.jetstream?.domain },
     durables:
       durableRoutes.length === 0 ? undefined : { streams: durablePlan.streams, consumers: durablePlan.consumers, routes: durableRoutes, domain: options.jetstream?.domain, endpoints: endpointSubjects },
   });

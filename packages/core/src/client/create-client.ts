@@ -10,6 +10,11 @@ import type { Registry } from 'prom-client';
 import { clientMetricsOption } from '../metrics/client-metrics-option';
 import { resolveTracing, type TracingOptions } from '../tracing/tracing-options';
 import { resolveIdentity, type IdentityOptions } from '../identity/identity-options';
+import { startControlPlane } from '../control/control-plane';
+import { resolveLogger } from '../logging/app-logger';
+import type { Logger } from '../logging/logger';
+import { MeshError } from '../errors/mesh-error';
+import { describeValue } from '../options/check-millis';
 
 /** Options of {@link createClient}: connection, timeout, resilience defaults, load balancing and middleware. */
 export interface ClientOptions extends ClientPolicyOptions {
@@ -35,6 +40,16 @@ export interface ClientOptions extends ClientPolicyOptions {
    * service from `natsmesh acl`), for services that verify it (`ctx.caller`). Off by default.
    */
   identity?: IdentityOptions;
+  /**
+   * The control plane (`client.rules`, followed from the `natsmesh_rules` KV bucket): on by
+   * default when the server has JetStream; `false` turns it off (`client.rules` is `NO_RULES`).
+   */
+  control?: boolean;
+  /**
+   * Where the client logs (the control plane being off, an invalid rule skipped): a pino logger,
+   * `false` for nothing; default natsmesh's JSON lines on stderr.
+   */
+  logger?: Logger | false;
 }
 
 /**
@@ -47,12 +62,16 @@ export interface ClientOptions extends ClientPolicyOptions {
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
- * `INVALID_OPTIONS` for options that are not an object, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
+ * `INVALID_OPTIONS` for options that are not an object, a `control` that is not a boolean, a `logger` that is not a pino logger or false, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
  * or `middleware` that is not an array of middleware objects or classes, or has an entry with only server hooks (no `call` or `emit`); `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
   checkClientOptions(options, 'createClient');
   checkNatsInput(options.nats, 'createClient');
+  if (options.control !== undefined && typeof options.control !== 'boolean') {
+    throw new MeshError('INVALID_OPTIONS', `createClient option control is ${describeValue(options.control)}: use true or false.`);
+  }
+  const logger = resolveLogger(options.logger, 'createClient');
   const tracing = resolveTracing(options.tracing, 'createClient');
   const client = new MeshClient(options.timeout, options, clientMetricsOption(options.metrics, 'createClient'));
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
@@ -62,7 +81,8 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   checkClientHooks(middleware, 'createClient option');
   client.useMiddleware(middleware);
   const given = options.nats;
-  if (isNatsConnection(given)) client.attach(given, false);
-  else client.attach(await connectNats(given, 'natsmesh-client'), true);
+  const nc = isNatsConnection(given) ? given : await connectNats(given, 'natsmesh-client');
+  client.attach(nc, !isNatsConnection(given));
+  if (options.control !== false) await startControlPlane(client, nc, logger, undefined);
   return client;
 }

@@ -40,8 +40,10 @@ import type { Send } from './policies/send-step';
 import type { ClientFaultPlan } from '../control/client-fault-plan';
 import { faultedSend } from '../control/client-faults';
 import { followClientFaults } from '../control/client-fault-rules';
-import type { RulesView } from '../control/rules-model';
 import type { Logger } from '../logging/logger';
+import { LiveRules } from '../control/live-rules';
+import type { RulesFollower } from '../control/rules-follower';
+import type { RulesView } from '../control/rules-model';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -130,6 +132,9 @@ export class MeshClient {
   onPermissionViolation: ((v: PermissionViolation, request: boolean) => void) | undefined;
   private stopPermissionWatch: (() => void) | undefined;
   private signer: RequestSigner | undefined;
+  /** @internal What {@link rules} reads; filled by the control plane's follower from connect to close. */
+  readonly liveRules = new LiveRules();
+  private rulesFollower: RulesFollower | undefined;
 
   /**
    * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
@@ -162,6 +167,23 @@ export class MeshClient {
    */
   useIdentity(signer: RequestSigner | undefined): void {
     this.signer = signer;
+  }
+
+  /**
+   * The control plane's rules in force (routes, mirrors, faults, canaries), followed from the
+   * `natsmesh_rules` KV bucket from connect (`createClient`, `app.start()`) to close: read before
+   * the client resolves (before the app serves), then replaced within 1 s of each change.
+   * `NO_RULES` when the control plane is off: no JetStream, a user that may not read the bucket,
+   * or `control: false`.
+   */
+  get rules(): RulesView {
+    return this.liveRules;
+  }
+
+  /** @internal Keeps the follower of {@link rules}, to stop it on detach. */
+  followRules(follower: RulesFollower): void {
+    this.rulesFollower?.stop();
+    this.rulesFollower = follower;
   }
 
   /** The underlying nats.js connection, for what natsmesh does not wrap. */
@@ -293,6 +315,8 @@ export class MeshClient {
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
+    this.rulesFollower?.stop();
+    this.rulesFollower = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = undefined;
     this.closed = this.nc !== undefined || this.closed;

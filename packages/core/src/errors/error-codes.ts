@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, hint: 'Send a well-formed JSON payload.' },
   VALIDATION_FAILED: { status: 400, hint: 'Fix the fields listed in details.' },
+  INVALID_RULE: { status: 400, hint: 'Fix the control-plane rule fields named in the message and write it again.' },
   UNAUTHORIZED: { status: 401, hint: 'Authenticate the caller.' },
   FORBIDDEN: { status: 403, hint: 'Grant the caller permission for this subject.' },
   NOT_FOUND: { status: 404, hint: 'Check the subject or the id asked for.' },

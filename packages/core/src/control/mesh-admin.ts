@@ -1,0 +1,248 @@
+import { KvWatchInclude, type KV, type KvEntry, type NatsConnection, type QueuedIterator } from 'nats';
+import { drainAndClose } from '../client/nats-connection';
+import { MeshError } from '../errors/mesh-error';
+import { checkRule, checkRules, listName, type RuleOfKind } from './check-rule';
+import type { StoredRule } from './live-rules';
+import { bindRulesBucket, createRulesBucket, isBucketMissing, kindOfKey, ruleOfEntry } from './rules-bucket';
+import { ruleKey, type CanaryRule, type FaultRule, type MeshRules, type MirrorRule, type RouteRule } from './rules-model';
+import { RULE_KINDS, type RuleKind } from './rule-schemas';
+import { knownVersions, ruleWarnings, type KnownVersions } from './rule-warnings';
+import { watchRules } from './watch-rules';
+import type { Logger } from '../logging/logger';
+
+/** What a write did: the key written and the warnings about it (unknown services or versions). */
+export interface RuleWrite {
+  readonly key: string;
+  readonly warnings: readonly string[];
+}
+
+/** What {@link MeshAdmin.apply} did. */
+export interface ApplyResult {
+  /** Keys written, in order. */
+  readonly written: readonly string[];
+  /** Keys deleted because the rules given do not hold them (`prune`). */
+  readonly deleted: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** The rules of one kind in the bucket; `id` names one rule the way its key does. */
+export interface RuleStore<R, Id extends unknown[]> {
+  /** The rule stored under the id, or undefined. */
+  get(...id: Id): Promise<R | undefined>;
+  /**
+   * Checks the rule and writes it (creating the bucket on the first write); every app and client
+   * applies it within 1 s.
+   *
+   * @throws MeshError `INVALID_RULE` naming the bad field (nothing is written), `JETSTREAM_UNAVAILABLE`.
+   */
+  set(rule: R): Promise<RuleWrite>;
+  /** Deletes the rule; resolves with whether there was one. */
+  delete(...id: Id): Promise<boolean>;
+  /** Every rule of the kind, by key (expired faults included). */
+  list(): Promise<R[]>;
+}
+
+/** Internal parts of {@link MeshAdmin}, made by `createAdmin`. */
+export interface AdminParts {
+  readonly nc: NatsConnection;
+  readonly owns: boolean;
+  readonly domain: string | undefined;
+  /** Whether writes ask discovery for unknown services and versions. */
+  readonly warnings: boolean;
+  readonly logger: Logger;
+}
+
+/**
+ * Reads and writes the control plane's rules in the `natsmesh_rules` KV bucket. Made by
+ * `createAdmin({ nats })`; `close()` ends it.
+ */
+export class MeshAdmin {
+  /** Routes (traffic shifting), one per service: `routes.get('hotel.booking')`. */
+  readonly routes: RuleStore<RouteRule, [service: string]>;
+  /** Mirrors, one per service or endpoint: `mirrors.get('hotel.booking', 'save')`. */
+  readonly mirrors: RuleStore<MirrorRule, [service: string, endpoint?: string]>;
+  /** Faults, by name: `faults.get('slow-save')`. */
+  readonly faults: RuleStore<FaultRule, [name: string]>;
+  /** Canary rollouts, one per service: `canaries.get('hotel.booking')`. */
+  readonly canaries: RuleStore<CanaryRule, [service: string]>;
+  private writer: Promise<KV> | undefined;
+  private readonly stops = new Set<() => void>();
+
+  constructor(private readonly parts: AdminParts) {
+    this.routes = this.store('route', (service: string) => `route.${service}`);
+    this.mirrors = this.store('mirror', (service: string, endpoint?: string) => `mirror.${service}${endpoint === undefined ? '' : `.${endpoint}`}`);
+    this.faults = this.store('fault', (name: string) => `fault.${name}`);
+    this.canaries = this.store('canary', (service: string) => `canary.${service}`);
+  }
+
+  /** Every rule in the bucket (expired faults included); no rules when there is no bucket yet. */
+  async rules(): Promise<MeshRules> {
+    const lists: Record<string, unknown[]> = { routes: [], mirrors: [], faults: [], canaries: [] };
+    for (const s of await this.readAll()) lists[listName(s.kind)].push(s.rule);
+    return lists as unknown as MeshRules;
+  }
+
+  /**
+   * Calls `listener` with the rules in force now, then after each change (as apps see them:
+   * expired faults left out). Resolves with a function that stops it.
+   *
+   * @throws MeshError `JETSTREAM_UNAVAILABLE`, `FORBIDDEN`.
+   */
+  async watch(listener: (rules: MeshRules) => void): Promise<() => void> {
+    const view = await watchRules(this.parts.nc, { logger: this.parts.logger, domain: this.parts.domain });
+    const stop = () => {
+      this.stops.delete(stop);
+      view.stop();
+    };
+    this.stops.add(stop);
+    view.onChange(listener);
+    listener(view.current());
+    return stop;
+  }
+
+  /**
+   * Makes the bucket hold `rules` (a mesh file): checks every rule first, and writes nothing when
+   * one is invalid; then writes each, and with `prune` deletes the rules the set does not hold.
+   * Not atomic across keys: apps may see the rules change one by one within the same second.
+   *
+   * @throws MeshError `INVALID_RULE` naming each bad field by its path (`routes.1.weights`).
+   */
+  async apply(rules: unknown, options: { prune?: boolean } = {}): Promise<ApplyResult> {
+    const checked = checkRules(rules);
+    const all = RULE_KINDS.flatMap((kind) => (checked[listName(kind)] as readonly RuleOfKind[RuleKind][]).map((rule) => ({ kind, rule })));
+    for (const { kind, rule } of all) assertNotExpired(kind, rule);
+    const known = await this.known();
+    const warnings = all.flatMap(({ kind, rule }) => (known === undefined ? [] : ruleWarnings(kind, rule, known)));
+    const kv = await this.openWriter();
+    const written: string[] = [];
+    for (const { kind, rule } of all) {
+      const key = ruleKey(kind as 'route', rule as RouteRule);
+      await kv.put(key, JSON.stringify(rule));
+      written.push(key);
+    }
+    const deleted: string[] = [];
+    if (options.prune === true) {
+      const keep = new Set(written);
+      for (const s of await this.readAll()) {
+        if (!keep.has(s.key)) {
+          await kv.delete(s.key);
+          deleted.push(s.key);
+        }
+      }
+    }
+    return { written, deleted, warnings };
+  }
+
+  /** Stops the watches of this admin and closes the connection it opened. */
+  async close(): Promise<void> {
+    for (const stop of [...this.stops]) stop();
+    if (this.parts.owns && !this.parts.nc.isClosed()) await drainAndClose(this.parts.nc);
+  }
+
+  private store<K extends RuleKind, Id extends unknown[]>(kind: K, keyOf: (...id: Id) => string): RuleStore<RuleOfKind[K], Id> {
+    return {
+      get: async (...id) => (await this.read(kindKey(kind, keyOf(...id))))?.rule as RuleOfKind[K] | undefined,
+      set: async (rule) => {
+        const checked = checkRule(kind, rule);
+        assertNotExpired(kind, checked);
+        const key = ruleKey(kind as 'route', checked as RouteRule);
+        const known = await this.known();
+        const kv = await this.openWriter();
+        await kv.put(key, JSON.stringify(checked));
+        return { key, warnings: known === undefined ? [] : ruleWarnings(kind, checked, known) };
+      },
+      delete: async (...id) => {
+        const key = kindKey(kind, keyOf(...id));
+        if ((await this.read(key)) === undefined) return false;
+        await (await this.openWriter()).delete(key);
+        return true;
+      },
+      list: async () => (await this.readAll()).filter((s) => s.kind === kind).map((s) => s.rule as RuleOfKind[K]),
+    };
+  }
+
+  private known(): Promise<KnownVersions | undefined> {
+    return this.parts.warnings ? knownVersions(this.parts.nc) : Promise.resolve(undefined);
+  }
+
+  private openWriter(): Promise<KV> {
+    this.writer ??= createRulesBucket(this.parts.nc, this.parts.domain).catch((err: unknown) => {
+      this.writer = undefined;
+      throw noJetStream(err);
+    });
+    return this.writer;
+  }
+
+  private async read(key: string): Promise<StoredRule | undefined> {
+    const kind = kindOfKey(key)!;
+    let entry: KvEntry | null;
+    try {
+      entry = await (await bindRulesBucket(this.parts.nc, this.parts.domain)).get(key);
+    } catch (err) {
+      if (isBucketMissing(err)) return undefined;
+      throw noJetStream(err);
+    }
+    if (entry === null || entry.operation !== 'PUT') return undefined;
+    return ruleOfEntry(kind, entry);
+  }
+
+  // Every valid rule stored, by key; a value that is not a valid rule is left out (apps skip it too).
+  private async readAll(): Promise<StoredRule[]> {
+    let watcher: QueuedIterator<KvEntry>;
+    let loaded = false;
+    try {
+      const kv = await bindRulesBucket(this.parts.nc, this.parts.domain);
+      watcher = await kv.watch({
+        include: KvWatchInclude.LastValue,
+        // Not ignoreDeletes: with it, nats.js 2.29 may never call initializedFn (a prune hung on it); deletes are dropped below.
+        initializedFn: () => {
+          loaded = true;
+          // The initial values are in: this is a one-shot read, not a watch.
+          watcher?.stop();
+        },
+      });
+    } catch (err) {
+      if (isBucketMissing(err)) return [];
+      throw noJetStream(err);
+    }
+    const found = new Map<string, StoredRule>();
+    if (loaded) watcher.stop();
+    for await (const e of watcher) {
+      const kind = kindOfKey(e.key);
+      if (kind === undefined) continue;
+      if (e.operation !== 'PUT') {
+        found.delete(e.key);
+        continue;
+      }
+      try {
+        found.set(e.key, ruleOfEntry(kind, e));
+      } catch {
+        found.delete(e.key);
+      }
+    }
+    return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+}
+
+// An id that makes a key of another kind (a service named with dots is fine; an empty one is not).
+function kindKey(kind: RuleKind, key: string): string {
+  if (!/^[-/=\w]+(\.[-/=\w]+)+$/.test(key)) throw new MeshError('INVALID_RULE', `"${key}" is not a ${kind} rule key: name the ${kind === 'fault' ? 'fault' : 'service'} with letters, digits, "-", "_" and dots.`);
+  return key;
+}
+
+function assertNotExpired(kind: RuleKind, rule: RuleOfKind[RuleKind]): void {
+  if (kind === 'fault' && (rule as FaultRule).expiresAt <= Date.now()) {
+    const f = rule as FaultRule;
+    throw new MeshError('INVALID_RULE', `Invalid fault rule "${f.name}": expiresAt ${f.expiresAt} (${new Date(f.expiresAt).toISOString()}) is already past: set it to when the fault should end, e.g. Date.now() + 600000.`, [
+      { field: 'expiresAt', constraints: { future: 'expiresAt is already past' } },
+    ]);
+  }
+}
+
+function noJetStream(err: unknown): unknown {
+  if (MeshError.is(err)) return err;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === '503') return new MeshError('JETSTREAM_UNAVAILABLE', 'The NATS server has no JetStream, so it cannot hold the control plane\'s rules: start nats-server with -js.', undefined, { cause: err });
+  if (code === 'PERMISSIONS_VIOLATION') return new MeshError('FORBIDDEN', `NATS refused the admin's access to the rules bucket (${(err as Error).message}): connect with a user that may write $KV.natsmesh_rules.> and the JetStream API.`, undefined, { cause: err });
+  return err;
+}

@@ -1,0 +1,165 @@
+import 'reflect-metadata';
+import { startNatsServer, catchMeshError, type NatsServerHandle } from '@natsmesh/testing';
+import { createAdmin, createApp, createClient, Handle, NO_RULES, Service, type App, type MeshAdmin, type MeshClient, type MeshRules, type RulesView } from '@natsmesh/core';
+import { quietLogger } from './quiet-logger';
+
+@Service('store.booking', { version: '1.2.0' })
+class BookingService {
+  @Handle('save')
+  save(input: { room: number }) {
+    return { id: input.room };
+  }
+}
+
+/** Resolves with the first rules the view changes to that satisfy `check`. */
+function nextRules(view: RulesView, check: (rules: MeshRules) => boolean): Promise<MeshRules> {
+  return new Promise((resolve) => {
+    if (check(view.current())) return resolve(view.current());
+    const stop = view.onChange((rules) => {
+      if (!check(rules)) return;
+      stop();
+      resolve(rules);
+    });
+  });
+}
+
+const ROUTE = { service: 'store.booking', weights: { '1.2.0': 90, '2.0.0': 10 } };
+
+describe('control plane store with JetStream', () => {
+  let server: NatsServerHandle;
+  let admin: MeshAdmin;
+  let app: App;
+  let client: MeshClient;
+  const apps: App[] = [];
+  const appLines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: true });
+    // Started before the bucket exists: both must pick it up when the admin creates it.
+    app = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger(appLines), discovery: false });
+    await app.start();
+    client = await createClient({ nats: { servers: server.url }, logger: false });
+    admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    for (const a of [app, ...apps]) await a?.stop();
+    await admin?.close();
+    await server?.stop();
+  });
+
+  it('a rule set through the admin reaches a running app and a client', async () => {
+    expect(app.rules.current()).toBe(NO_RULES);
+    const seenByApp = nextRules(app.rules, (r) => r.routes.length === 1);
+    const seenByClient = nextRules(client.rules, (r) => r.routes.length === 1);
+    await admin.routes.set(ROUTE);
+    expect((await seenByApp).routes).toEqual([ROUTE]);
+    expect((await seenByClient).routes).toEqual([ROUTE]);
+    expect(await admin.routes.get('store.booking')).toEqual(ROUTE);
+  });
+
+  it('an app started after a rule was written holds it when start() resolves', async () => {
+    await admin.routes.set(ROUTE);
+    const later = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger(), discovery: false });
+    apps.push(later);
+    await later.start();
+    expect(later.rules.current().routes).toEqual([ROUTE]);
+  });
+
+  describe('a malformed rule is refused by the admin with INVALID_RULE naming the field, and the rules in force stay', () => {
+    const inForce = () => JSON.stringify(client.rules.current());
+
+    beforeAll(async () => {
+      await admin.routes.set(ROUTE);
+      await nextRules(client.rules, (r) => r.routes.length === 1);
+    });
+
+    it.each([
+      ['route weights summing to 120', () => admin.routes.set({ service: 'store.booking', weights: { '1.2.0': 90, '2.0.0': 30 } }), 'weights', /sum to 120, not 100/],
+      ['an unknown field', () => admin.routes.set({ service: 'store.booking', weights: { '1.2.0': 100 }, wieghts: {} } as never), 'wieghts', /unknown field "wieghts"/],
+      ['a fault without expiresAt', () => admin.faults.set({ name: 'slow', service: 'store.booking', delay: { ms: 100, percent: 10 } } as never), 'expiresAt', /expiresAt is missing/],
+      ['a bad percent', () => admin.mirrors.set({ service: 'store.booking', version: '2.0.0', percent: 150 }), 'percent', /percent is 150: use a percentage from 0 to 100/],
+    ])('%s', async (_, write, field, message) => {
+      const before = inForce();
+      const err = await catchMeshError(write());
+      expect(err).toMatchObject({ code: 'INVALID_RULE', status: 400, details: [expect.objectContaining({ field })] });
+      expect(err.message).toMatch(message);
+      expect(await admin.rules()).toEqual({ routes: [ROUTE], mirrors: [], faults: [], canaries: [] });
+      expect(inForce()).toBe(before);
+    });
+
+    it('apply with one bad rule among good ones writes nothing', async () => {
+      const err = await catchMeshError(
+        admin.apply({
+          routes: [{ service: 'store.rooms', weights: { '1.0.0': 100 } }],
+          mirrors: [{ service: 'store.booking', version: '2.0.0', percent: 10 }],
+          faults: [{ name: 'late', service: 'store.booking', delay: { ms: 50, percent: 101 }, expiresAt: Date.now() + 60_000 }],
+        }),
+      );
+      expect(err).toMatchObject({ code: 'INVALID_RULE', details: [expect.objectContaining({ field: 'faults.0.delay.percent' })] });
+      expect(await admin.rules()).toEqual({ routes: [ROUTE], mirrors: [], faults: [], canaries: [] });
+    });
+  });
+
+  it('apply writes a whole rule set, and prune deletes what it does not hold', async () => {
+    const mirror = { service: 'store.booking', version: '2.0.0', percent: 10 };
+    const applied = nextRules(client.rules, (r) => r.mirrors.length === 1 && r.routes.length === 0);
+    const result = await admin.apply({ mirrors: [mirror] }, { prune: true });
+    expect(result).toMatchObject({ written: ['mirror.store.booking'], deleted: ['route.store.booking'] });
+    expect(await applied).toEqual({ routes: [], mirrors: [mirror], faults: [], canaries: [] });
+    await admin.apply({ routes: [ROUTE] }, { prune: true });
+    expect(await admin.rules()).toEqual({ routes: [ROUTE], mirrors: [], faults: [], canaries: [] });
+  });
+
+  it('a fault leaves the views when its expiresAt passes, without a new write', async () => {
+    const fault = { name: 'brief', service: 'store.booking', abort: { code: 'UNAVAILABLE', percent: 30 }, expiresAt: Date.now() + 1500 };
+    const seen = nextRules(app.rules, (r) => r.faults.length === 1);
+    await admin.faults.set(fault);
+    expect((await seen).faults).toEqual([fault]);
+    await nextRules(app.rules, (r) => r.faults.length === 0);
+    // Still stored (admin.faults.list shows it); only the views leave it out.
+    expect(await admin.faults.list()).toEqual([fault]);
+  });
+
+  it('a value in the bucket that is not a valid rule is logged and skipped', async () => {
+    const kv = await client.connection.jetstream().views.kv('natsmesh_rules');
+    const skipped = nextRules(app.rules, (r) => r.canaries.length === 0 && r.routes.length === 1);
+    await kv.put('canary.store.booking', JSON.stringify({ service: 'store.booking', from: '1.2.0', to: '2.0.0', steps: [50, 20], intervalMs: 1000, criteria: {} }));
+    await kv.put('route.store.rooms', '{ not json');
+    await admin.mirrors.set({ service: 'store.rooms', version: '1.0.0', percent: 5 });
+    await nextRules(app.rules, (r) => r.mirrors.some((m) => m.service === 'store.rooms'));
+    expect((await skipped).canaries).toEqual([]);
+    expect(app.rules.current().routes).toEqual([ROUTE]);
+    expect(appLines.filter((l) => l.msg === 'control plane: invalid rule in the bucket skipped').map((l) => l.key)).toEqual(['canary.store.booking', 'route.store.rooms']);
+    await admin.mirrors.delete('store.rooms');
+    await kv.delete('canary.store.booking');
+    await kv.delete('route.store.rooms');
+  });
+
+  it('a deleted rule leaves the running views', async () => {
+    await admin.mirrors.set({ service: 'store.booking', endpoint: 'save', version: '2.0.0', percent: 50 });
+    await nextRules(client.rules, (r) => r.mirrors.length === 1);
+    const gone = nextRules(client.rules, (r) => r.mirrors.length === 0);
+    expect(await admin.mirrors.delete('store.booking', 'save')).toBe(true);
+    await gone;
+    expect(await admin.mirrors.get('store.booking', 'save')).toBeUndefined();
+  });
+});
+
+describe('control plane without JetStream', () => {
+  it('the app starts and serves, logs the control plane off once, and holds no rules', async () => {
+    const server = await startNatsServer();
+    const lines: Record<string, unknown>[] = [];
+    const app = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger(lines), discovery: false });
+    try {
+      await app.start();
+      await expect(app.client.request('store.booking.save', { room: 3 })).resolves.toEqual({ id: 3 });
+      expect(lines.filter((l) => String(l.msg).startsWith('control plane off'))).toEqual([expect.objectContaining({ msg: 'control plane off: no JetStream' })]);
+      expect(app.rules.current()).toBe(NO_RULES);
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+});
