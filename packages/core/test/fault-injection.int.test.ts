@@ -3,8 +3,22 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createApp, createClient, FAULT_HEADER, Handle, MeshError, Service, type App, type Context, type MeshClient } from '@natsmesh/core';
-import { NO_RULES, type FaultRule, type MeshRules, type RulesView } from '../src/control/rules-model';
+import {
+  createAdmin,
+  createApp,
+  createClient,
+  FAULT_HEADER,
+  Handle,
+  MeshError,
+  NO_RULES,
+  Service,
+  type App,
+  type Context,
+  type FaultRule,
+  type MeshAdmin,
+  type MeshClient,
+  type RulesView,
+} from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { sample } from './prom-text';
 import { until } from './until';
@@ -25,18 +39,12 @@ class BookingService {
   }
 }
 
-/** A rules view over plain MeshRules (what the store's watcher keeps up to date from the bucket). */
-function plainView(): RulesView & { faults(faults: FaultRule[]): void } {
-  const listeners = new Set<(r: MeshRules) => void>();
-  let now: MeshRules = NO_RULES;
-  return {
-    current: () => now,
-    onChange: (l) => (listeners.add(l), () => listeners.delete(l)),
-    faults(faults) {
-      now = { ...NO_RULES, faults };
-      for (const l of listeners) l(now);
-    },
-  };
+/** Writes exactly these faults (no other rule) through the admin, and waits until every view has them. */
+async function putFaults(admin: MeshAdmin, faults: FaultRule[], views: RulesView[]): Promise<void> {
+  await admin.apply({ ...NO_RULES, faults }, { prune: true });
+  const names = JSON.stringify(faults.map((f) => f.name).sort());
+  const has = (v: RulesView) => JSON.stringify(v.current().faults.map((f) => f.name).sort()) === names;
+  await until(() => views.every(has), `the faults ${names} in every view`);
 }
 
 const inAMinute = () => Date.now() + 60_000;
@@ -60,30 +68,33 @@ async function codesOf(client: MeshClient, subject: string, calls: number, inFli
 
 describe('fault injection', () => {
   const logs: Record<string, unknown>[] = [];
-  const view = plainView();
   let server: NatsServerHandle;
+  let admin: MeshAdmin;
   let app: App;
   let client: MeshClient;
   let nc: NatsConnection;
+  const faults = (list: FaultRule[]) => putFaults(admin, list, [app.rules]);
 
   beforeAll(async () => {
     server = await startNatsServer({ jetstream: true });
+    admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
     app = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger(logs), metrics: { port: 0 } });
     await app.start();
-    app.followFaults(view);
-    client = await createClient({ nats: { servers: server.url }, timeout: 3000 });
+    // Without the control plane: it applies no client-side fault, so it sees the server's faults alone.
+    client = await createClient({ nats: { servers: server.url }, timeout: 3000, control: false, logger: false });
     nc = await connect({ servers: server.url });
   });
   afterAll(async () => {
     await nc?.close();
     await client?.close();
     await app?.stop();
+    await admin?.close();
     await server?.stop();
   });
-  afterEach(() => view.faults([]));
+  afterEach(() => faults([]));
 
   it('aborts 30% of 5,000 calls with UNAVAILABLE, marked in metrics and logs', async () => {
-    view.faults([{ name: 'flaky-save', service: 'flt.booking', endpoint: 'save', abort: { code: 'UNAVAILABLE', percent: 30 }, expiresAt: inAMinute() }]);
+    await faults([{ name: 'flaky-save', service: 'flt.booking', endpoint: 'save', abort: { code: 'UNAVAILABLE', percent: 30 }, expiresAt: inAMinute() }]);
     logs.length = 0;
     const codes = await codesOf(client, 'flt.booking.save', 5_000);
     const failed = codes.get('UNAVAILABLE') ?? 0;
@@ -98,7 +109,7 @@ describe('fault injection', () => {
   });
 
   it('answers an aborted request with a normal error reply naming the fault', async () => {
-    view.faults([{ name: 'down', service: 'flt.booking', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
+    await faults([{ name: 'down', service: 'flt.booking', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
     const err = await client.request('flt.booking.get').catch((e: unknown) => e as MeshError);
     expect(err).toBeInstanceOf(MeshError);
     expect((err as MeshError).code).toBe('UNAVAILABLE');
@@ -108,7 +119,7 @@ describe('fault injection', () => {
   });
 
   it('delays only the calls whose header matches', async () => {
-    view.faults([{ name: 'slow-canary', service: 'flt.booking', endpoint: 'save', match: { headers: { 'x-canary': '1' } }, delay: { ms: 200, percent: 100 }, expiresAt: inAMinute() }]);
+    await faults([{ name: 'slow-canary', service: 'flt.booking', endpoint: 'save', match: { headers: { 'x-canary': '1' } }, delay: { ms: 200, percent: 100 }, expiresAt: inAMinute() }]);
     const call = async (canary: boolean) => {
       const h = natsHeaders();
       if (canary) h.set('X-Canary', '1');
@@ -128,7 +139,7 @@ describe('fault injection', () => {
 
   it('stops a fault at its expiresAt by itself', async () => {
     const expiresAt = Date.now() + 1_000;
-    view.faults([{ name: 'brief', service: 'flt.booking', endpoint: 'get', abort: { code: 'INTERNAL', percent: 100 }, expiresAt }]);
+    await faults([{ name: 'brief', service: 'flt.booking', endpoint: 'get', abort: { code: 'INTERNAL', percent: 100 }, expiresAt }]);
     await expect(client.request('flt.booking.get')).rejects.toMatchObject({ code: 'INTERNAL' });
     await until(() => Date.now() > expiresAt, 'the fault to expire', 3_000);
     await until(() => logs.some((l) => l.msg === 'faults no longer injected into this endpoint' && l.endpoint === 'get'), 'the fault to be taken out', 3_000);
@@ -136,17 +147,18 @@ describe('fault injection', () => {
   });
 
   it('applies a client-side fault only in the client that applies it', async () => {
-    const faulty = await createClient({ nats: { servers: server.url }, timeout: 3000, metrics: true });
+    const faulty = await createClient({ nats: { servers: server.url }, timeout: 3000, metrics: true, logger: false });
     try {
-      view.faults([{ name: 'client-abort', service: 'flt.booking', endpoint: 'save', where: 'client', abort: { code: 'RATE_LIMITED', percent: 100 }, expiresAt: inAMinute() }]);
-      faulty.followFaultRules(view, new Set());
+      await putFaults(admin, [{ name: 'client-abort', service: 'flt.booking', endpoint: 'save', where: 'client', abort: { code: 'RATE_LIMITED', percent: 100 }, expiresAt: inAMinute() }], [app.rules, faulty.rules]);
       const handled = app.container.resolve(BookingService).handled;
       await expect(faulty.request('flt.booking.save', { n: 1 })).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { fault: 'client-abort' } });
       await expect(client.request('flt.booking.save', { n: 2 })).resolves.toEqual({ n: 2 });
       await expect(app.client.request('flt.booking.save', { n: 3 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      const raw = await nc.request('flt.booking.save', JSON.stringify({ n: 4 }), { timeout: 3000 });
+      expect(raw.json()).toEqual({ n: 4 });
       expect(sample(await faulty.metrics!.metrics(), 'natsmesh_client_faults_injected_total', { subject: 'flt.booking.save', fault: 'client-abort', kind: 'abort' })).toBe(1);
-      // Neither aborted call reached the service: only the call of the other client did.
-      expect(app.container.resolve(BookingService).handled).toBe(handled + 1);
+      // Neither aborted call reached the service: only those of the client without the control plane and of plain NATS did.
+      expect(app.container.resolve(BookingService).handled).toBe(handled + 2);
     } finally {
       await faulty.close();
     }
@@ -175,24 +187,22 @@ describe('fault injection scoped by version, traced', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const logs: Record<string, unknown>[] = [];
-  const view = plainView();
   let server: NatsServerHandle;
+  let admin: MeshAdmin;
   let v1: App;
   let v2: App;
   let client: MeshClient;
 
   beforeAll(async () => {
     server = await startNatsServer({ jetstream: true });
+    admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
     const boot = (service: typeof PricingV1) =>
       createApp({ services: [service], nats: { servers: server.url }, logger: quietLogger(logs), metrics: { port: 0 }, tracing: { tracerProvider: provider } });
     v1 = await boot(PricingV1);
     v2 = await boot(PricingV2);
     await v1.start();
     await v2.start();
-    v1.followFaults(view);
-    v2.followFaults(view);
-    client = await createClient({ nats: { servers: server.url }, timeout: 3000, strategy: 'round-robin', metrics: true, tracing: { tracerProvider: provider } });
-    client.followFaultRules(view, new Set(['web']));
+    client = await createClient({ nats: { servers: server.url }, timeout: 3000, strategy: 'round-robin', metrics: true, tracing: { tracerProvider: provider }, logger: false });
     const registry = await client.registry();
     await until(() => registry.instances('flt.pricing').length === 2, 'both versions in the registry');
   });
@@ -200,6 +210,7 @@ describe('fault injection scoped by version, traced', () => {
     await client?.close();
     await v1?.stop();
     await v2?.stop();
+    await admin?.close();
     await server?.stop();
     await provider.shutdown();
   });
@@ -207,7 +218,8 @@ describe('fault injection scoped by version, traced', () => {
     exporter.reset();
     logs.length = 0;
   });
-  afterEach(() => view.faults([]));
+  const faults = (list: FaultRule[]) => putFaults(admin, list, [v1.rules, v2.rules, client.rules]);
+  afterEach(() => faults([]));
 
   const quoteAll = (calls: number) =>
     Promise.all(
@@ -222,7 +234,7 @@ describe('fault injection scoped by version, traced', () => {
     sample(await app.metrics!.metrics(), 'natsmesh_faults_injected_total', { service: 'flt.pricing', endpoint: 'quote', fault, kind }) ?? 0;
 
   it('delays only the instances of the version named, and marks their spans and log lines', async () => {
-    view.faults([{ name: 'slow-v2', service: 'flt.pricing', version: '2.0.0', delay: { ms: 20, percent: 100 }, expiresAt: inAMinute() }]);
+    await faults([{ name: 'slow-v2', service: 'flt.pricing', version: '2.0.0', delay: { ms: 20, percent: 100 }, expiresAt: inAMinute() }]);
     const replies = await quoteAll(40);
     const fromV2 = replies.filter((r) => r === '2.0.0').length;
     expect(fromV2).toBeGreaterThan(0);
@@ -236,7 +248,7 @@ describe('fault injection scoped by version, traced', () => {
   });
 
   it('aborts on the client only the calls it sends to an instance of the version named', async () => {
-    view.faults([{ name: 'no-v2', service: 'flt.pricing', version: '2.0.0', where: 'client', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
+    await faults([{ name: 'no-v2', service: 'flt.pricing', version: '2.0.0', where: 'client', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
     const replies = await quoteAll(40);
     // Round robin over one instance of each version: every other call goes to 2.0.0, and fails before it is sent.
     expect(replies.filter((r) => r === 'UNAVAILABLE')).toHaveLength(20);
@@ -247,7 +259,7 @@ describe('fault injection scoped by version, traced', () => {
   });
 
   it('leaves out a client-side fault that matches another caller', async () => {
-    view.faults([{ name: 'batch-only', service: 'flt.pricing', where: 'client', match: { caller: 'batch' }, abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
+    await faults([{ name: 'batch-only', service: 'flt.pricing', where: 'client', match: { caller: 'batch' }, abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
     const replies = await quoteAll(10);
     expect(replies.filter((r) => r === 'UNAVAILABLE')).toEqual([]);
   });

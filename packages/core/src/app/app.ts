@@ -204,7 +204,10 @@ export class App {
       const nc = this.nc;
       client.attach(nc, false);
       // Before the first subscription: the app serves with the rules in force, never without them.
-      if (this.parts.control) await startControlPlane(client, nc, logger, this.parts.control.domain);
+      if (this.parts.control) {
+        await startControlPlane(client, nc, logger, this.parts.control.domain);
+        this.followFaults(this.rules);
+      }
       if (this.parts.discovery) {
         // First, so that askers see "starting" meanwhile; it stays until release(), so they see "stopping" too.
         this.healthResponder = new HealthResponder(this.instanceId, () => this.health(), logger);
@@ -278,10 +281,10 @@ export class App {
   }
 
   /**
-   * @internal Injects the faults of `view` (the control plane's rules) from now on until the app
-   * stops: server-side ones into this app's endpoints, client-side ones into `app.client`'s calls.
+   * Injects the faults of `view` (the control plane's rules) from now on until the app stops:
+   * server-side ones into this app's endpoints, client-side ones into `app.client`'s calls.
    */
-  followFaults(view: RulesView): void {
+  private followFaults(view: RulesView): void {
     const { faults, logger, client } = this.parts;
     this.stopFaults?.();
     this.stopFaults = serveFaults(view, faults.endpoints, logger);
