@@ -163,6 +163,29 @@ describe('fault injection', () => {
       await faulty.close();
     }
   });
+
+  it('injects a client-side fault into each attempt, so the retry policy sees it, and a delay past the timeout ends in TIMEOUT', async () => {
+    const faulty = await createClient({ nats: { servers: server.url }, timeout: 3000, metrics: true, logger: false });
+    try {
+      await putFaults(
+        admin,
+        [
+          { name: 'save-down', service: 'flt.booking', endpoint: 'save', where: 'client', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() },
+          { name: 'get-stuck', service: 'flt.booking', endpoint: 'get', where: 'client', delay: { ms: 10_000, percent: 100 }, expiresAt: inAMinute() },
+        ],
+        [app.rules, faulty.rules],
+      );
+      await expect(faulty.request('flt.booking.save', { n: 1 }, { retry: { attempts: 3, initialDelay: 1, maxDelay: 1 } })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      const text = await faulty.metrics!.metrics();
+      expect(sample(text, 'natsmesh_client_faults_injected_total', { subject: 'flt.booking.save', fault: 'save-down', kind: 'abort' })).toBe(3);
+      expect(sample(text, 'natsmesh_client_retries_total', { subject: 'flt.booking.save' })).toBe(2);
+      const stuck = await faulty.request('flt.booking.get', undefined, { timeout: 200 }).catch((e: unknown) => e as MeshError);
+      expect(stuck).toMatchObject({ code: 'TIMEOUT', details: { fault: 'get-stuck' } });
+      expect((stuck as MeshError).message).toMatch(/fault "get-stuck" of the control plane delayed the call by 10000 ms on purpose/);
+    } finally {
+      await faulty.close();
+    }
+  });
 });
 
 @Service('flt.pricing', { version: '1.0.0' })
