@@ -79,8 +79,6 @@ export class MeshClient {
   private piped = false;
   /** {@link piped} without the faults: what it goes back to when the last client-side fault ends. */
   private pipedBase = false;
-  /** The client-side faults in force (control plane); undefined while none are. */
-  private faultPlan: ClientFaultPlan | undefined;
   /** The registry once started, for the version of an instance a call is addressed to. */
   private registryNow: MeshRegistry | undefined;
   /** Stops following the client-side faults of the rules; undefined when not following. */
@@ -489,7 +487,6 @@ export class MeshClient {
    */
   useFaults(plan: ClientFaultPlan | undefined, log?: Logger): void {
     const on = plan !== undefined && !plan.empty;
-    this.faultPlan = on ? plan : undefined;
     this.send = !on
       ? this.sendDirect
       : faultedSend({

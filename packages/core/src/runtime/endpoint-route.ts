@@ -42,7 +42,9 @@ export interface RouteGuards {
  * pipeline are fixed, so a message costs a decode, a Context and the handler call. Without
  * middleware (no user middleware, no rate limit, no bulkhead) the subscription callback calls
  * the handler directly; with some, it runs the pipeline composed here: metrics (when on) → deadline drop → rate
- * limit → bulkhead → caller identity → app, service and handler middleware → validation → handler.
+ * limit → bulkhead → caller identity → faults → app, service and handler middleware → validation → handler.
+ * The faults layer is there only while a server-side fault of the control plane applies to the
+ * endpoint ({@link useFaults}): the pipeline is composed again when that changes, never per message.
  */
 export class EndpointRoute {
   readonly subject: string;
