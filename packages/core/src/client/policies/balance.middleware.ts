@@ -37,7 +37,7 @@ export class BalanceMiddleware implements Middleware {
       const err = toMeshError(e);
       if (err.code !== 'NO_RESPONDERS') throw err;
       balancer.forget(target.instanceId);
-      return this.send(ctx.subject, ctx.payload, Math.max(1, ctx.deadline - Date.now()), ctx.headersIfAny);
+      return this.send(ctx.subject, ctx.payload, Math.max(1, ctx.deadline - Date.now()), ctx.headersIfAny, ctx);
     } finally {
       balancer.done(target, ok);
     }
