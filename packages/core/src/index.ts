@@ -74,7 +74,7 @@ export type { MessageKind } from './middleware/message-context';
 export { CallContext } from './middleware/call-context';
 export { EmitContext } from './middleware/emit-context';
 export type { Middleware, MiddlewareRef, Guard, Next, HandleContext, EventContext, HookPoint } from './middleware/middleware';
-export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER } from './runtime/wire-headers';
+export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER, FAULT_HEADER } from './runtime/wire-headers';
 
 export { MeshError } from './errors/mesh-error';
 export type { MeshErrorOptions } from './errors/mesh-error';

@@ -257,4 +257,15 @@ describe.each([
     for (let i = 0; i < 20 && (seen.TIMEOUT ?? 0) < 40; i++) seen = await outcomes();
     expect(seen).toEqual({ TIMEOUT: 40 });
   });
+
+  it('lets a client-side fault scoped to a version hit only the calls routed to that version', async () => {
+    await admin.routes.set({ service: 'rt.echo', match: [{ headers: { 'x-canary': '1' }, version: '2.0.0' }], weights: { '1.0.0': 100 } });
+    await admin.faults.set({ name: 'canary-down', service: 'rt.echo', version: '2.0.0', where: 'client', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: Date.now() + 60_000 });
+    const client = await newClient();
+    await seesAll(client);
+    const canary = await Promise.allSettled(Array.from({ length: 20 }, () => client.request('rt.echo.who', {}, { headers: { 'x-canary': '1' } })));
+    expect(canary.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'OK'))).toEqual(Array(20).fill('UNAVAILABLE'));
+    expect(await spread(() => client.request<Reply>('rt.echo.who', {}), 20, 4)).toEqual(new Map([['1.0.0', 20]]));
+    expect(V2_INSTANCES.reduce((n, id) => n + (received.get(id) ?? 0), 0)).toBe(0);
+  });
 });

@@ -25,6 +25,7 @@ import { describeService, type MiddlewareNamesOf, type ServiceDescription } from
 import type { HealthReport } from '../health/health-report';
 import { HealthResponder } from '../health/health-responder';
 import { notReady, type AppState } from '../health/readiness';
+import { serveFaults, type FaultableEndpoint } from '../control/serve-faults';
 import { startControlPlane } from '../control/control-plane';
 import type { RulesView } from '../control/rules-model';
 
@@ -55,6 +56,8 @@ export interface AppParts {
         readonly endpoints: readonly RequestSubject[];
       }
     | undefined;
+  /** The endpoints as the control plane's server-side faults see them, and the names the app's client calls as. */
+  readonly faults: { readonly endpoints: readonly FaultableEndpoint[]; readonly callers: ReadonlySet<string> };
   /** The control plane's JetStream domain; undefined when `control: false`. */
   readonly control: { readonly domain: string | undefined } | undefined;
   /** Undefined when discovery is off. */
@@ -104,6 +107,7 @@ export class App {
   private connected = false;
   private startedAt: number | undefined;
   private healthResponder: HealthResponder | undefined;
+  private stopFaults: (() => void) | undefined;
   private readonly metricsServer: MetricsServer | undefined;
   /**
    * The app's prom-client `Registry` (its own, not prom-client's global one) when
@@ -200,7 +204,10 @@ export class App {
       const nc = this.nc;
       client.attach(nc, false);
       // Before the first subscription: the app serves with the rules in force, never without them.
-      if (this.parts.control) await startControlPlane(client, nc, logger, this.parts.control.domain);
+      if (this.parts.control) {
+        await startControlPlane(client, nc, logger, this.parts.control.domain);
+        this.followFaults(this.rules);
+      }
       if (this.parts.discovery) {
         // First, so that askers see "starting" meanwhile; it stays until release(), so they see "stopping" too.
         this.healthResponder = new HealthResponder(this.instanceId, () => this.health(), logger);
@@ -221,7 +228,7 @@ export class App {
         // Each endpoint of this instance alone, for client-side strategies that pick the instance.
         const direct = `${DIRECT_PREFIX}.${this.instanceId}`;
         for (const route of routes) {
-          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: route.onMessage }));
+          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: (err, msg) => route.onMessage(err, msg) }));
         }
       }
       const durables = this.parts.durables;
@@ -281,6 +288,17 @@ export class App {
     logger.info('natsmesh app stopped');
   }
 
+  /**
+   * Injects the faults of `view` (the control plane's rules) from now on until the app stops:
+   * server-side ones into this app's endpoints, client-side ones into `app.client`'s calls.
+   */
+  private followFaults(view: RulesView): void {
+    const { faults, logger, client } = this.parts;
+    this.stopFaults?.();
+    this.stopFaults = serveFaults(view, faults.endpoints, logger);
+    client.followFaultRules(view, faults.callers, logger);
+  }
+
   private instanceInfo(heartbeatInterval: number): InstanceInfo {
     const info: InstanceInfo = {
       id: this.instanceId,
@@ -296,6 +314,8 @@ export class App {
   }
 
   private async release(): Promise<void> {
+    this.stopFaults?.();
+    this.stopFaults = undefined;
     this.responder?.stop(undefined);
     this.responder = undefined;
     this.healthResponder?.stop();

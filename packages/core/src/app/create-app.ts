@@ -153,6 +153,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   });
   const middlewareOf: MiddlewareNamesOf = (_, handler) => names.get(handler) ?? [];
 
+  const versionOf = new Map(definitions.map((d) => [d.name, d.version]));
+  const faultable = routes.flatMap((r) =>
+    r instanceof EndpointRoute
+      ? [{ route: r, scope: { service: r.serviceName, endpoint: r.definition.name, version: versionOf.get(r.serviceName)! }, count: metrics?.forFaults(r.serviceName, r.definition.name) }]
+      : [],
+  );
+
   const srvServices = definitions.map((d) => ({
     description: describeService(d, middlewareOf),
     stats: new Map(routes.flatMap((r) => (r instanceof EndpointRoute && r.serviceName === d.name ? [[r.definition.name, r.stats] as const] : []))),
@@ -171,6 +178,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     inFlight,
     drainTimeout,
     metrics: metrics === undefined ? undefined : { meshMetrics: metrics, options: metricsOptions! },
+    faults: { endpoints: faultable, callers: new Set(definitions.map((d) => d.name)) },
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
     control: options.control === false ? undefined : { domain: options.jetstream?.domain },
     durables:

@@ -89,7 +89,12 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   const given = options.nats;
   const nc = isNatsConnection(given) ? given : await connectNats(given, 'natsmesh-client');
   client.attach(nc, !isNatsConnection(given));
-  if (options.control !== false) await startControlPlane(client, nc, logger, undefined);
+  if (options.control !== false) {
+    await startControlPlane(client, nc, logger, undefined);
+    // A client-side fault matching on a caller applies to a client signing as that caller.
+    const callers = new Set(options.identity?.name === undefined ? [] : [options.identity.name]);
+    client.followFaultRules(client.rules, callers, logger);
+  }
   return client;
 }
 

@@ -36,6 +36,11 @@ import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { watchPermissions, type PermissionViolation } from './permission-watch';
+import type { Send } from './policies/send-step';
+import type { ClientFaultPlan } from '../control/client-fault-plan';
+import { faultedSend } from '../control/client-faults';
+import { followClientFaults } from '../control/client-fault-rules';
+import type { Logger } from '../logging/logger';
 import { LiveRules } from '../control/live-rules';
 import type { RulesFollower } from '../control/rules-follower';
 import type { RulesView } from '../control/rules-model';
@@ -73,8 +78,14 @@ export class MeshClient {
   private js: JetStreamClient | undefined;
   /** @internal Undefined until a policy is configured or a call asks for one: plain calls never look. */
   policies: CallPolicies | undefined;
-  /** True once the client has policies, a default strategy or `call` middleware; until then no call looks further. */
+  /** True once the client has policies, a default strategy or `call` middleware, or while client-side faults are in force; until then no call looks further. */
   private piped = false;
+  /** {@link piped} without the faults: what it goes back to when the last client-side fault ends. */
+  private pipedBase = false;
+  /** The registry once started, for the version of an instance a call is addressed to. */
+  private registryNow: MeshRegistry | undefined;
+  /** Stops following the client-side faults of the rules; undefined when not following. */
+  private stopFaultRules: (() => void) | undefined;
   /** The built-in policies as one pipeline, composed with the policies. */
   private policyChain: Step<CallContext> | undefined;
   /** The client-wide `call` middleware around {@link callInner}; undefined when none. */
@@ -90,7 +101,7 @@ export class MeshClient {
   private outerCall: Step<CallContext> | undefined;
   /** Bounds calls through user `call` middleware by their deadline; made with the first such call. */
   private chainDeadlines: ChainDeadlines | undefined;
-  private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers));
+  private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers, ctx) => this.send(subject, payload, timeout, headers, ctx));
   private balancing: Promise<Balancer> | undefined;
   private balancerReady: Balancer | undefined;
   private readonly strategy: Strategy | undefined;
@@ -156,7 +167,7 @@ export class MeshClient {
     const strategy = options.strategy;
     if (strategy !== undefined && !STRATEGIES.has(strategy)) throw badStrategy(strategy);
     this.strategy = strategy === 'queue' ? undefined : strategy;
-    this.piped = this.strategy !== undefined || clientMetrics !== undefined;
+    this.piped = this.pipedBase = this.strategy !== undefined || clientMetrics !== undefined;
     if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined || this.resilience.throttle !== undefined) this.policyState();
   }
 
@@ -244,7 +255,7 @@ export class MeshClient {
     this.userEmits = emitLayers(list);
     this.callChain = calls.length === 0 ? undefined : compose(calls, this.callInner);
     this.composeEmits();
-    if (this.callChain !== undefined) this.piped = true;
+    if (this.callChain !== undefined) this.pipe();
   }
 
   /**
@@ -259,7 +270,7 @@ export class MeshClient {
     this.builtInEmits = emitLayers(list);
     this.outerCall = this.builtInCalls.length === 0 ? undefined : compose(this.builtInCalls, this.userCall);
     this.composeEmits();
-    if (this.outerCall !== undefined) this.piped = true;
+    if (this.outerCall !== undefined) this.pipe();
   }
 
   private composeEmits(): void {
@@ -293,6 +304,8 @@ export class MeshClient {
       };
       registry.on('up', learnFrom);
       await registry.start();
+      // Not when close() or a restart came in between: that registry belongs to the old connection.
+      if (this.nc === nc) this.registryNow = registry;
       return registry;
     })();
     return this.registryStarting;
@@ -330,6 +343,10 @@ export class MeshClient {
     this.router = undefined;
     const registry = this.registryStarting;
     this.registryStarting = undefined;
+    this.registryNow = undefined;
+    this.stopFaultRules?.();
+    this.stopFaultRules = undefined;
+    this.useFaults(undefined);
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
@@ -447,12 +464,15 @@ export class MeshClient {
     return ctx.perCall === undefined ? core(ctx) : compose(ctx.perCall, core)(ctx);
   };
 
-  /** @internal Sends one request (the muxed requester); rejects with `UNAVAILABLE` once closed. */
-  send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
+  /** Sends one request (the muxed requester); rejects with `UNAVAILABLE` once closed. */
+  private readonly sendDirect: Send = (subject, payload, timeout, headers) => {
     const requester = this.requester;
     if (!requester) return Promise.reject(this.unusable());
     return requester.request(subject, payload, timeout, headers);
-  }
+  };
+
+  /** @internal Sends one request: {@link sendDirect}, or through the client-side faults while some are in force. */
+  send: Send = this.sendDirect;
 
   /** @internal The balancer of client-side strategies, itself once started; starts the registry on first use. */
   balancer(): Balancer | Promise<Balancer> {
@@ -502,8 +522,42 @@ export class MeshClient {
     }
   }
 
+  private pipe(): void {
+    this.piped = this.pipedBase = true;
+  }
+
+  /**
+   * @internal Puts the client-side faults of the control plane in force (`where: 'client'`), or
+   * takes them out (undefined, or a plan without faults): the client's send is swapped, so
+   * while no fault is in force a call pays nothing for them. `log` is the app's logger for
+   * `app.client`.
+   */
+  useFaults(plan: ClientFaultPlan | undefined, log?: Logger): void {
+    const on = plan !== undefined && !plan.empty;
+    this.send = !on
+      ? this.sendDirect
+      : faultedSend({
+          plan,
+          send: this.sendDirect,
+          versionOf: (id, subject) => versionOn(this.registryNow?.instance(id), subject),
+          counter: (subject) => this.clientMetrics?.forFaults(subject),
+          log,
+        });
+    // The plainest path skips send(): while faults are in force every call takes the pipelined one.
+    this.piped = this.pipedBase || on;
+  }
+
+  /**
+   * @internal Follows the client-side faults of `view` (the control plane's rules) until the
+   * client lets go of its connection. `callers` are the names this client calls as.
+   */
+  followFaultRules(view: RulesView, callers: ReadonlySet<string>, log?: Logger): void {
+    this.stopFaultRules?.();
+    this.stopFaultRules = followClientFaults(view, this, callers, log);
+  }
+
   private policyState(pipe = true): CallPolicies {
-    if (pipe) this.piped = true;
+    if (pipe) this.pipe();
     if (this.policies !== undefined) return this.policies;
     const metrics = this.clientMetrics;
     const onCircuit =
@@ -520,7 +574,7 @@ export class MeshClient {
       observer: metrics,
       throttled: this.resilience.throttle !== undefined,
       broken: this.resilience.breaker !== undefined,
-      send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
+      send: (subject, payload, timeout, headers, ctx) => this.send(subject, payload, timeout, headers, ctx),
       balancer: () => this.balancer(),
       route: {
         callerName: () => this.callerName,
@@ -679,6 +733,12 @@ export class MeshClient {
     if (this.closed) return new MeshError('UNAVAILABLE', 'The client is closed (client.close() or app.stop() ended it): make a new client, or a new app.');
     return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
   }
+}
+
+/** The version of the service that `subject` belongs to on an instance of the registry, undefined when not known. */
+function versionOn(instance: InstanceState | undefined, subject: string): string | undefined {
+  for (const d of instance?.info.services ?? []) if (d.endpoints.some((e) => e.subject === subject)) return d.version;
+  return undefined;
 }
 
 /** A per-call timeout, checked: 1…2^31-1 ms, whole ms. */

@@ -9,6 +9,7 @@ import { DURATION_BUCKETS } from './duration-buckets';
 import { Tallies } from './tally';
 import { CodeTallies, CodeWarnings } from './code-label';
 import { RoutingMetrics } from './routing-metrics';
+import type { CountFault } from '../control/fault-decision';
 
 /**
  * Most distinct `subject` label values a registry's client metrics take; calls to further
@@ -51,6 +52,7 @@ export class ClientMetrics implements PolicyObserver {
   private readonly retries: Counter<'subject'>;
   private readonly throttles: Counter<'subject'>;
   private readonly transitions: Counter<'subject' | 'state'>;
+  private readonly faults: Counter<'subject' | 'fault' | 'kind'>;
   private readonly series = new Map<string, SubjectSeries>();
   private other: SubjectSeries | undefined;
   private readonly circuits = new Set<CircuitSource>();
@@ -114,6 +116,12 @@ export class ClientMetrics implements PolicyObserver {
         labelNames: ['subject', 'state'],
         registers,
       });
+      this.faults = new prom.Counter({
+        name: 'natsmesh_client_faults_injected_total',
+        help: "Client-side faults of the control plane (where: 'client') injected by this process into its calls, by subject called, fault name and kind (delay or abort); counted per attempt.",
+        labelNames: ['subject', 'fault', 'kind'],
+        registers,
+      });
     } catch (err) {
       throw new MeshError(
         'INVALID_OPTIONS',
@@ -175,6 +183,12 @@ export class ClientMetrics implements PolicyObserver {
 
   throttled(subject: string): void {
     this.seriesOf(subject).throttles().inc();
+  }
+
+  /** Counts the client-side faults injected into calls to `subject` (`natsmesh_client_faults_injected_total`). */
+  forFaults(subject: string): CountFault {
+    const label = this.seriesOf(subject).label;
+    return (fault, kind) => this.faults.labels(label, fault, kind).inc();
   }
 
   /** @internal Counts a circuit's change of state, under the subject called (not the instance-addressed one). */

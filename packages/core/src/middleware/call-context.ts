@@ -27,6 +27,8 @@ export class CallContext {
   balanceKey: string | undefined;
   /** @internal The instance the balancer picked for this attempt; undefined: the queue subject. */
   target: Target | undefined;
+  /** @internal The CLIENT span of the call (tracing on), for built-ins that add attributes to it. */
+  traceSpan: unknown;
   /** @internal The call's retry policy, when it has one (its `attemptTimeout` bounds each attempt). */
   retry: RetryPolicy | undefined;
   /** @internal What the route and mirror rules say about the call's subject; undefined when no rule covers it. */

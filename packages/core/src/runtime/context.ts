@@ -34,6 +34,7 @@ export class Context {
   traceContext: unknown;
   /** @internal Set by the caller-identity middleware once the request's signature checked out. */
   verifiedCaller: string | undefined;
+  private _fault: string | undefined;
   /** @internal `trace_id` and `span_id` of this message's span (tracing on), on every line of {@link log} and of the route about it. */
   traceFields: { readonly trace_id: string; readonly span_id: string } | undefined;
 
@@ -95,7 +96,18 @@ export class Context {
    * on, also to `trace_id` and `span_id` of this message's span. Made on first read.
    */
   get log(): Logger {
-    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject, ...this.traceFields }));
+    const fault = this._fault === undefined ? undefined : { fault: this._fault };
+    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject, ...this.traceFields, ...fault }));
+  }
+
+  /** @internal The names of the faults injected into this request: the `fault` field of every line of {@link log} from then on. */
+  get fault(): string | undefined {
+    return this._fault;
+  }
+
+  set fault(names: string | undefined) {
+    this._fault = names;
+    this._log = undefined;
   }
 
   /** Publishes an event; with `{ durable: true }` through JetStream, resolving once it is stored. */

@@ -33,7 +33,7 @@ export class BalanceMiddleware implements Middleware {
     }
     ctx.target = target;
     if (target === undefined) return next();
-    return onTarget(balancer, target, next, () => this.send(ctx.subject, ctx.payload, Math.max(1, ctx.deadline - Date.now()), ctx.headersIfAny));
+    return onTarget(balancer, target, next, () => this.send(ctx.subject, ctx.payload, Math.max(1, ctx.deadline - Date.now()), ctx.headersIfAny, ctx));
   }
 }
 
