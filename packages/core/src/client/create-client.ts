@@ -67,7 +67,7 @@ export interface ClientOptions extends ClientPolicyOptions {
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
- * `INVALID_OPTIONS` for options that are not an object, a `control` that is not a boolean, a `logger` that is not a pino logger or false, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
+ * `INVALID_OPTIONS` for options that are not an object, a `control` that is not a boolean, a `name` that is not a non-empty string, a `logger` that is not a pino logger or false, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
  * or `middleware` that is not an array of middleware objects or classes, or has an entry with only server hooks (no `call` or `emit`); `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
