@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import { Document, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { MeshError, type FieldError, type MeshRules } from '@natsmesh/core';
 import { UsageError } from '../cli-error';
 import { meshFileOf, rulesOfMeshFile } from './mesh-file';
@@ -43,8 +43,17 @@ export function readMeshFile(file: string, now: number): MeshFile {
 
 /** The rules as a mesh file in YAML (what `natsmesh get` prints, and `apply -f` reads back). */
 export function meshYaml(rules: MeshRules): string {
-  return stringify(meshFileOf(rules));
+  const doc = new Document(meshFileOf(rules));
+  // Small leaves on one line, as a person writes them: steps: [5, 25, 50, 100], delay: { ms: 200, percent: 50 }.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && FLOW_FIELDS.has(String(pair.key.value)) && isCollection(pair.value)) pair.value.flow = true;
+    },
+  });
+  return doc.toString();
 }
+
+const FLOW_FIELDS = new Set(['steps', 'delay', 'abort', 'criteria', 'headers']);
 
 function readText(file: string): string {
   try {
