@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,6 +263,16 @@ canaries:
     const pruned = await natsmesh('apply', '-f', routeOnly, '--prune', ...s);
     expect(pruned.out).toBe('route.hotel.booking changed\nmirror.hotel.rooms.list deleted\nfault.slow-save deleted\ncanary.hotel.rooms deleted\n');
     expect(await admin.rules()).toEqual({ routes: [{ service: 'hotel.booking', weights: { '1.0.0': 100 } }], mirrors: [], faults: [], canaries: [] });
+  });
+
+  it('-f - reads the file from stdin: natsmesh get -o json | natsmesh apply -f -', async () => {
+    await natsmesh('apply', '-f', file('mesh.yaml', MESH), '--prune', ...s);
+    const json = (await natsmesh('get', '-o', 'json', ...s)).out;
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = execFile(process.execPath, [join(__dirname, '../bin/natsmesh.js'), 'apply', '-f', '-', ...s], (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      child.stdin!.end(json);
+    });
+    expect(out).toBe('route.hotel.booking unchanged\nmirror.hotel.rooms.list unchanged\nfault.slow-save unchanged\ncanary.hotel.rooms unchanged\n');
   });
 
   describe('acceptance: a malformed rule (weights summing to 120, unknown field) is refused by CLI and file, and the rules in force are unchanged', () => {
