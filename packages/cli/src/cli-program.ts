@@ -27,7 +27,7 @@ const ROOT_HELP = "Run natsmesh <command> --help for the command's own help and 
 export function createProgram(commands: readonly Command[], run: ProgramRun): Commander {
   const helps = new Map<Commander, string>();
   const program = new Commander('natsmesh')
-    .description('list, inspect and call the services of a natsmesh mesh')
+    .description('list, inspect and call the services of a natsmesh mesh, and change its traffic rules')
     .usage(ROOT_USAGE)
     .exitOverride()
     // The root takes its options only before the command's name; every command declares the
@@ -81,7 +81,7 @@ function addCommands(parent: Commander, commands: readonly Command[], run: Progr
 
 function contextOf(cmd: Commander, run: ProgramRun): CommandContext {
   const values = cmd.optsWithGlobals();
-  return { args: cmd.args, values, io: run.io, json: run.json, connect: async () => (run.client ??= await connectWith(values)) };
+  return { args: cmd.args, values, io: run.io, json: run.json, connect: async (options) => (run.client ??= await connectWith(values, options)) };
 }
 
 /** `natsmesh route set`: the names from the root to `cmd`. */

@@ -14,8 +14,11 @@ export interface CommandContext {
   readonly io: CliIo;
   /** `--json` was given: print results and failures as JSON (see `printResult`, `printFailure`). */
   readonly json: boolean;
-  /** Connects with the global options; the runner closes the client afterwards. */
-  connect(): Promise<MeshClient>;
+  /**
+   * Connects with the global options; the runner closes the client afterwards. `control: false`
+   * leaves the control plane off (commands that read and write the rules themselves need no view of them).
+   */
+  connect(options?: { control?: boolean }): Promise<MeshClient>;
 }
 
 /** What every command, runnable or a group, declares. */

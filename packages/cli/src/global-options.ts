@@ -35,12 +35,13 @@ function parseTimeout(text: string): number {
 }
 
 /**
- * Connects with the global options as commander parsed them.
+ * Connects with the global options as commander parsed them; `control: false` leaves the
+ * client's control plane off.
  *
  * @throws UsageError when a credential or TLS file cannot be used (`INVALID_OPTIONS`, in flag names);
  * MeshError `UNAVAILABLE` / `UNAUTHORIZED` when the server cannot be reached or refuses.
  */
-export async function connectWith(values: Readonly<Record<string, unknown>>): Promise<MeshClient> {
+export async function connectWith(values: Readonly<Record<string, unknown>>, options: { control?: boolean } = {}): Promise<MeshClient> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const tls = { caFile: str('tlsCa'), certFile: str('tlsCert'), keyFile: str('tlsKey') };
   const inboxPrefix = str('inboxPrefix');
@@ -59,6 +60,7 @@ export async function connectWith(values: Readonly<Record<string, unknown>>): Pr
         reconnect: false,
       },
       timeout: typeof values.timeout === 'number' ? values.timeout : undefined,
+      control: options.control,
       // A command's output is what it prints: the client's information lines (control plane off) would only be noise.
       logger: createLogger({ level: 'warn' }),
     });

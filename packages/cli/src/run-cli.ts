@@ -1,5 +1,11 @@
 import type { Command } from './command';
 import { alertsCommand } from './commands/alerts.command';
+import { applyCommand } from './commands/apply.command';
+import { canaryCommand } from './commands/canary.command';
+import { faultCommand } from './commands/fault.command';
+import { getCommand } from './commands/get.command';
+import { mirrorCommand } from './commands/mirror.command';
+import { routeCommand } from './commands/route.command';
 import { aclCommand } from './commands/acl.command';
 import { callCommand } from './commands/call.command';
 import { docsCommand } from './commands/docs.command';
@@ -12,7 +18,23 @@ import { processIo, type CliIo } from './output/cli-io';
 import { runProgram } from './run-program';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [lsCommand, infoCommand, statsCommand, healthCommand, callCommand, emitCommand, docsCommand, alertsCommand, aclCommand];
+export const COMMANDS: readonly Command[] = [
+  lsCommand,
+  infoCommand,
+  statsCommand,
+  healthCommand,
+  callCommand,
+  emitCommand,
+  docsCommand,
+  alertsCommand,
+  aclCommand,
+  routeCommand,
+  mirrorCommand,
+  faultCommand,
+  canaryCommand,
+  applyCommand,
+  getCommand,
+];
 
 /**
  * Runs `natsmesh` with `argv` (without node and the script); resolves with the exit code:
