@@ -60,6 +60,8 @@ export {
   DISCOVER_SUBJECT,
   INSTANCE_PREFIX,
   DIRECT_PREFIX,
+  VERSION_PREFIX,
+  versionToken,
   HEALTH_SUBJECT,
 } from './discovery/discovery-subjects';
 export type { HealthReport } from './health/health-report';
@@ -72,7 +74,7 @@ export type { MessageKind } from './middleware/message-context';
 export { CallContext } from './middleware/call-context';
 export { EmitContext } from './middleware/emit-context';
 export type { Middleware, MiddlewareRef, Guard, Next, HandleContext, EventContext, HookPoint } from './middleware/middleware';
-export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER } from './runtime/wire-headers';
+export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER, FAULT_HEADER } from './runtime/wire-headers';
 
 export { MeshError } from './errors/mesh-error';
 export type { MeshErrorOptions } from './errors/mesh-error';
@@ -136,6 +138,11 @@ export { createAdmin } from './control/create-admin';
 export type { AdminOptions } from './control/create-admin';
 export { MeshAdmin } from './control/mesh-admin';
 export type { RuleStore, RuleWrite, ApplyResult } from './control/mesh-admin';
+export { renderSubjectMappings } from './control/subject-mappings';
+export type { SubjectMappings, WeightedDestination } from './control/subject-mappings';
+export { MIRRORS_SUBJECT } from './control/mirror-summary';
+export type { MirrorReport, MirrorStats } from './control/mirror-summary';
+export { MIRROR_HEADER } from './control/mirror-header';
 export { startCanaryController, DEFAULT_CANARY_LOCK_TTL_MS } from './control/start-canary-controller';
 export type { CanaryControllerOptions } from './control/start-canary-controller';
 export { CanaryController } from './control/canary-controller';

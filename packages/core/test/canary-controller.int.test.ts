@@ -18,14 +18,17 @@ import {
   type MeshClient,
 } from '@natsmesh/core';
 import { connect, JSONCodec, KvWatchInclude, type NatsConnection, type QueuedIterator, type KvEntry } from 'nats';
-import { FailingShopV2, SHOP, ShopV1, ShopV2, VersionTraffic } from './canary-shop';
+import { FailingShopV2, SHOP, ShopTraffic, ShopV1, ShopV2 } from './canary-shop';
 import { quietLogger } from './quiet-logger';
 import { until } from './until';
 
 const INSTANCES = { '1.0.0': ['v1-a', 'v1-b'], '2.0.0': ['v2-a', 'v2-b'] };
 const state = JSONCodec<CanaryState>();
 
-/** Two instances of 1.0.0 and two of the given 2.0.0 on their own JetStream server, traffic by the route weights, and every canary event and stored state. */
+/**
+ * Two instances of 1.0.0 and two of the given 2.0.0 on their own JetStream server, traffic from a
+ * plain natsmesh client (it routes by the route weights in force), and every canary event and stored state.
+ */
 function shopMesh(v2: Constructor) {
   const m = {
     events: [] as CanaryState[],
@@ -36,7 +39,7 @@ function shopMesh(v2: Constructor) {
     nc: NatsConnection;
     admin: MeshAdmin;
     client: MeshClient;
-    traffic: VersionTraffic;
+    traffic: ShopTraffic;
     apps: App[];
     events: CanaryState[];
     stored: CanaryState[];
@@ -63,7 +66,10 @@ function shopMesh(v2: Constructor) {
       for await (const e of m.watch) if (e.operation === 'PUT') m.stored.push(state.decode(e.value));
     })();
     m.client = await createClient({ nats: { servers: m.server.url }, logger: false });
-    m.traffic = new VersionTraffic(m.client, INSTANCES, '1.0.0');
+    // Routing picks among the instances the client's registry knows: all of them, before traffic starts.
+    const registry = await m.client.registry();
+    await until(() => registry.instances(SHOP).length === 4, 'every instance in the client\'s registry');
+    m.traffic = new ShopTraffic(m.client);
   });
   afterAll(async () => {
     await m.traffic?.stop();
@@ -109,11 +115,11 @@ describe('canary controller: a healthy new version', () => {
     const [status] = await readCanaryStatus({ nats: m.nc, windowMs: 300 });
     expect(status).toMatchObject({ service: SHOP, rule: { to: '2.0.0' }, state: last });
     expect(status!.figures.map((f) => f.version)).toEqual(['1.0.0', '2.0.0']);
-    // The traffic follows the weights: 2.0.0 takes it all now.
+    // The caller follows the weights: 2.0.0 answers every call now.
     await until(() => m.client.rules.current().routes[0]?.weights?.['1.0.0'] === undefined, 'the client to see the last weights');
-    const sent = { ...m.traffic.sent };
-    await until(() => m.traffic.sent['2.0.0']! > sent['2.0.0']! + 500, 'more calls to 2.0.0');
-    expect(m.traffic.sent['1.0.0']).toBe(sent['1.0.0']);
+    const mark = m.traffic.mark();
+    await until(() => (m.traffic.since(mark)['2.0.0'] ?? 0) >= 500, '500 calls answered by 2.0.0');
+    expect(m.traffic.since(mark)).toEqual({ '2.0.0': expect.any(Number) });
   });
 
   it('runs blue/green as the one-step case, as a new rollout when the rule names other versions', async () => {
@@ -134,7 +140,7 @@ describe('canary controller: a healthy new version', () => {
     await m.admin.canaries.delete(SHOP);
     await until(() => m.events.slice(done).some((e) => /canary rule deleted/.test(e.reason)), 'the controller to stop the rollout');
     const stopped = m.events[m.events.length - 1]!;
-    expect(stopped).toMatchObject({ from: '1.0.0', to: '2.0.0', phase: 'paused', reason: expect.stringMatching(/rollout stopped at \d+% to 2.0.0; the route weights stay as they are/) });
+    expect(stopped).toMatchObject({ from: '1.0.0', to: '2.0.0', phase: 'paused', reason: expect.stringMatching(/rollout stopped at \d+% to 2.0.0; the controller no longer changes the route weights/) });
     expect((await m.admin.routes.get(SHOP))?.weights).toEqual({ '1.0.0': 100 - stopped.weight, '2.0.0': stopped.weight });
     expect(m.controllers[0]!.driving()).toEqual([]);
   });
@@ -157,12 +163,12 @@ describe('canary controller: a new version failing 30% of calls', () => {
     await until(() => m.stored.length === m.events.length, 'every decision to be stored');
     expect(m.stored).toEqual(m.events);
 
-    // Rolled back means rolled back: 2.0.0 gets no more calls, and the rollout does not start again.
+    // Rolled back means rolled back: 2.0.0 gets no more calls (none fails), and the rollout does not start again.
     await until(() => m.client.rules.current().routes[0]?.weights?.['2.0.0'] === undefined, 'the client to see the rollback');
-    const sent = { ...m.traffic.sent };
+    const mark = m.traffic.mark();
     const decisions = m.events.length;
-    await until(() => m.traffic.sent['1.0.0']! > sent['1.0.0']! + 2000, 'more calls to 1.0.0');
-    expect(m.traffic.sent['2.0.0']).toBe(sent['2.0.0']);
+    await until(() => (m.traffic.since(mark)['1.0.0'] ?? 0) >= 2000, '2000 calls answered by 1.0.0');
+    expect(m.traffic.since(mark)).toEqual({ '1.0.0': expect.any(Number) });
     expect(m.events).toHaveLength(decisions);
   });
 });

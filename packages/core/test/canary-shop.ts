@@ -48,54 +48,49 @@ export function buyFrom(client: MeshClient, instance: string): Promise<boolean> 
 }
 
 /**
- * Traffic to each version in proportion to the route weights of {@link SHOP} (read from the
- * client's rules view, which follows the bucket), each call to one instance of the version by
- * its instance subject, round robin: batches of 100 calls, `weight` of them to each version.
- * It stands in for client-side routing by the rules, which another branch is building.
+ * Calls `canary.shop.buy` through a plain natsmesh client, `concurrency` at a time, as a user's
+ * caller would: the client routes each call by the route weights in force (client-side routing
+ * by the rules). Counts replies by the version that answered, and failed calls as `failed`.
  */
-export class VersionTraffic {
-  /** Calls sent per version. */
-  readonly sent: Record<string, number> = {};
+export class ShopTraffic {
+  private started = 0;
+  // The start number of each call and who answered it, in the order they ended.
+  private readonly ended: { readonly seq: number; readonly by: string }[] = [];
   private running = true;
-  private readonly loop: Promise<void>;
-  private turn = 0;
+  private readonly loops: Promise<void>[];
 
   constructor(
     private readonly client: MeshClient,
-    private readonly instances: Readonly<Record<string, readonly string[]>>,
-    private readonly baseline: string,
+    concurrency = 32,
   ) {
-    this.loop = this.run();
+    this.loops = Array.from({ length: concurrency }, () => this.loop());
+  }
+
+  /** The number of calls started so far: {@link since} counts only the calls started after it. */
+  mark(): number {
+    return this.started;
+  }
+
+  /** Replies by version (and `failed`) of the calls started after `mark`. */
+  since(mark: number): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const e of this.ended) if (e.seq > mark) counts[e.by] = (counts[e.by] ?? 0) + 1;
+    return counts;
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
-  private async run(): Promise<void> {
+  private async loop(): Promise<void> {
     while (this.running) {
-      const weights = this.client.rules.current().routes.find((r) => r.service === SHOP)?.weights ?? { [this.baseline]: 100 };
-      const calls: Promise<boolean>[] = [];
-      for (let k = 0; k < 100; k++) {
-        const version = pick(weights, k + 0.5);
-        const ids = this.instances[version];
-        if (ids === undefined || ids.length === 0) continue;
-        this.sent[version] = (this.sent[version] ?? 0) + 1;
-        calls.push(buyFrom(this.client, ids[this.turn++ % ids.length]!));
-      }
-      await Promise.all(calls);
+      const seq = ++this.started;
+      const by = await this.client.request<{ version: string }>(BUY, {}).then(
+        (r) => r.version,
+        () => 'failed',
+      );
+      this.ended.push({ seq, by });
     }
   }
-}
-
-// The version whose share of [0, 100) holds `at`, versions in name order.
-function pick(weights: Readonly<Record<string, number>>, at: number): string {
-  let upTo = 0;
-  const versions = Object.keys(weights).sort();
-  for (const v of versions) {
-    upTo += weights[v]!;
-    if (at < upTo) return v;
-  }
-  return versions[versions.length - 1]!;
 }

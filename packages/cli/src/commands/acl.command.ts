@@ -3,12 +3,15 @@ import { relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DISCOVER_SUBJECT, gather, generateAcl, MeshError, type AccountMapping, type CallerRole, type InstanceInfo, type ServiceDescription } from '@natsmesh/core';
 import { DocsError, loadDescriptions } from '@natsmesh/docs';
+import { Option } from 'commander';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { failureOf, printFailure, printResult } from '../output/cli-output';
 import { readSeeds, seedFileOf, writeAclFiles } from '../acl/acl-files';
 import { aclMatrixText } from '../acl/acl-matrix-text';
 import { writeJwtFiles } from '../acl/jwt-files';
+import { repeatableOption } from '../repeatable-option';
+import { SOURCE_OPTIONS, SOURCE_USAGE } from '../service-source';
 
 const FORMATS = ['server', 'jwt'] as const;
 
@@ -16,7 +19,7 @@ const FORMATS = ['server', 'jwt'] as const;
 export const aclCommand: Command = {
   name: 'acl',
   summary: 'generate least-privilege NATS permissions (nkey users) from code or the live mesh; --check prints who may call what',
-  usage: 'natsmesh acl (--scan <glob> | --module <file> | --live) [--caller <name>=<subject,…>]… [--accounts <file>] [--format server|jwt] [--out <dir>] [--check]',
+  usage: `${SOURCE_USAGE} [--caller <name>=<subject,…>]… [--accounts <file>] [--format server|jwt] [--out <dir>] [--check]`,
   help: [
     'Writes <out>/authorization.conf, a nats-server `authorization { users = [...] }` block with one nkey',
     'user per service and per --caller role, and each user\'s nkey seed as <out>/<name>.nk (mode 0600;',
@@ -34,17 +37,14 @@ export const aclCommand: Command = {
     "  natsmesh acl --scan 'dist/**/*.service.js' --caller web=hotel.booking.save,hotel.rooms.list --out acl",
     "  natsmesh acl --scan 'dist/**/*.service.js' --check",
   ].join('\n'),
-  options: {
-    scan: { type: 'string', multiple: true },
-    module: { type: 'string', multiple: true },
-    live: { type: 'boolean' },
-    caller: { type: 'string', multiple: true },
-    accounts: { type: 'string' },
-    format: { type: 'string' },
-    out: { type: 'string' },
-    check: { type: 'boolean' },
-  },
-  maxArgs: 0,
+  options: [
+    ...SOURCE_OPTIONS,
+    repeatableOption('--caller <name>=<subjects>', 'a caller role and the endpoint subjects it calls, comma-separated (repeatable)'),
+    new Option('--accounts <file>', 'accounts mode: a YAML map of account name to its services and caller roles'),
+    new Option('--format <format>', 'server: authorization.conf with nkey users; jwt: operator, account and .creds (default server)'),
+    new Option('--out <dir>', 'directory to write to (default natsmesh-acl)'),
+    new Option('--check', 'write nothing: print who may call what, exit 1 when a declared call is refused'),
+  ],
   async run({ values, io, json, connect }) {
     const scan = values.scan as string[] | undefined;
     const modules = values.module as string[] | undefined;

@@ -91,15 +91,16 @@ export class CanaryRollout {
   }
 
   /**
-   * Stops, and stores and publishes `why` (phase `paused` at the step reached; the route weights
-   * stay as they are), for a rule deleted or changed to other versions mid-rollout.
+   * Stops, and stores and publishes `why` (phase `paused` at the step reached; the controller
+   * leaves the route weights to whoever deleted the rule: `natsmesh canary abort` sets them back
+   * to `from`), for a rule deleted or changed to other versions mid-rollout.
    */
   async abandon(why: string): Promise<void> {
     this.stop();
     await this.idle();
     if (!(await this.parts.lock.renew())) return;
     const weight = this.rule.steps[this.step]!;
-    await this.record(this.step, 'paused', undefined, `${why}: rollout stopped at ${weight}% to ${this.rule.to}; the route weights stay as they are`);
+    await this.record(this.step, 'paused', undefined, `${why}: rollout stopped at ${weight}% to ${this.rule.to}; the controller no longer changes the route weights`);
   }
 
   private schedule(): void {
