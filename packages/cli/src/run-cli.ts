@@ -123,6 +123,8 @@ async function connectFrom(values: Record<string, unknown>): Promise<MeshClient>
         reconnect: false,
       },
       timeout: timeout === undefined ? undefined : Number(timeout),
+      // A command's output is its own: the control plane's log lines (off without JetStream) stay out of it.
+      logger: false,
     });
   } catch (err) {
     throw MeshError.is(err) && err.code === 'INVALID_OPTIONS' ? new UsageError(inFlagNames(err.message)) : err;
