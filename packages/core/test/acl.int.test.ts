@@ -206,7 +206,7 @@ describe('generateAcl output', () => {
       kind: 'caller',
       inboxPrefix: '_INBOX_web',
       publish: [...RULES_READ_PUBLISH, 'acl.orders.place'],
-      subscribe: ['$JS.EVENT.ADVISORY.STREAM.CREATED.KV_natsmesh_rules', '_INBOX_web.>'],
+      subscribe: ['$JS.EVENT.ADVISORY.STREAM.CREATED.KV_natsmesh_rules', '$JS.EVENT.ADVISORY.STREAM.DELETED.KV_natsmesh_rules', '_INBOX_web.>'],
     });
     expect(acl.problems).toEqual([expect.objectContaining({ kind: 'not-allowed', caller: 'web', subject: 'acl.stock.take' })]);
   });

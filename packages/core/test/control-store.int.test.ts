@@ -192,6 +192,29 @@ describe('control plane store with JetStream', () => {
   });
 });
 
+describe('control plane when the bucket is deleted', () => {
+  it('the views drop the rules, and read a bucket created anew from its start', async () => {
+    const server = await startNatsServer({ jetstream: true });
+    const admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
+    const client = await createClient({ nats: { servers: server.url }, logger: false });
+    try {
+      await admin.routes.set(ROUTE);
+      await nextRules(client.rules, (r) => r.routes.length === 1);
+      const dropped = nextRules(client.rules, (r) => r.routes.length === 0);
+      await (await client.connection.jetstreamManager()).streams.delete('KV_natsmesh_rules');
+      await dropped;
+      const other = { service: 'store.rooms', weights: { '1.0.0': 100 } };
+      const again = nextRules(client.rules, (r) => r.routes.length === 1);
+      await admin.routes.set(other);
+      expect((await again).routes).toEqual([other]);
+    } finally {
+      await client.close();
+      await admin.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('control plane without JetStream', () => {
   it('the app starts and serves, logs the control plane off once, and holds no rules', async () => {
     const server = await startNatsServer();

@@ -13,14 +13,14 @@ import {
 import { DEAD_LETTER_PREFIX } from '../durable/durable-plan';
 import { compare } from './authorization-matrix';
 import type { AclPermissions } from './acl-model';
-import { RULES_CREATED_ADVISORY, RULES_STREAM } from '../control/rules-bucket';
+import { RULES_CREATED_ADVISORY, RULES_DELETED_ADVISORY, RULES_STREAM } from '../control/rules-bucket';
 
 // Reading the control plane's rules (app.rules, client.rules), and only reading them: the JetStream
 // check, the ordered consumer of the KV watch (created, re-created after a gap, its flow control
-// answered; it delivers to the user's own inbox) and the advisory that the bucket was created.
+// answered; it delivers to the user's own inbox) and the advisories that the bucket was created or deleted.
 // No $KV.natsmesh_rules.> publish, no stream create, update, delete or purge: the admin writes.
 const RULES_READ_PUBLISH = ['$JS.API.INFO', `$JS.API.CONSUMER.CREATE.${RULES_STREAM}`, `$JS.API.CONSUMER.CREATE.${RULES_STREAM}.>`, `$JS.FC.${RULES_STREAM}.>`];
-const RULES_READ_SUBSCRIBE = [RULES_CREATED_ADVISORY];
+const RULES_READ_SUBSCRIBE = [RULES_CREATED_ADVISORY, RULES_DELETED_ADVISORY];
 
 const SRV_VERBS = ['PING', 'INFO', 'STATS'] as const;
 

@@ -113,16 +113,16 @@ export class MeshAdmin {
     for (const { kind, rule } of all) assertNotExpired(kind, rule);
     const known = await this.known();
     const warnings = all.flatMap(({ kind, rule }) => (known === undefined ? [] : ruleWarnings(kind, rule, known)));
-    const kv = await this.openWriter();
     const written: string[] = [];
     for (const { kind, rule } of all) {
       const key = ruleKey(kind as 'route', rule as RouteRule);
-      await kv.put(key, JSON.stringify(rule));
+      await this.put(key, rule);
       written.push(key);
     }
     const deleted: string[] = [];
     if (options.prune === true) {
       const keep = new Set(written);
+      const kv = await this.openWriter();
       for (const s of await this.readAll()) {
         if (!keep.has(s.key)) {
           await kv.delete(s.key);
@@ -147,8 +147,7 @@ export class MeshAdmin {
         assertNotExpired(kind, checked);
         const key = ruleKey(kind as 'route', checked as RouteRule);
         const known = await this.known();
-        const kv = await this.openWriter();
-        await kv.put(key, JSON.stringify(checked));
+        await this.put(key, checked);
         return { key, warnings: known === undefined ? [] : ruleWarnings(kind, checked, known) };
       },
       delete: async (...id) => {
@@ -163,6 +162,17 @@ export class MeshAdmin {
 
   private known(): Promise<KnownVersions | undefined> {
     return this.parts.warnings ? knownVersions(this.parts.nc) : Promise.resolve(undefined);
+  }
+
+  private async put(key: string, rule: unknown): Promise<void> {
+    try {
+      await (await this.openWriter()).put(key, JSON.stringify(rule));
+    } catch (err) {
+      // No stream answers the put: the bucket was deleted since this admin opened it. Create it again, once.
+      if ((err as { code?: unknown }).code !== '503') throw noJetStream(err);
+      this.writer = undefined;
+      await (await this.openWriter()).put(key, JSON.stringify(rule));
+    }
   }
 
   private openWriter(): Promise<KV> {
