@@ -27,7 +27,11 @@ export interface ApplyResult {
 
 /** The rules of one kind in the bucket; `id` names one rule the way its key does. */
 export interface RuleStore<R, Id extends unknown[]> {
-  /** The rule stored under the id, or undefined. */
+  /**
+   * The rule stored under the id, or undefined (also when there is no bucket yet).
+   *
+   * @throws MeshError `INVALID_RULE` when the stored value is not a valid rule (written around the admin), `JETSTREAM_UNAVAILABLE`.
+   */
   get(...id: Id): Promise<R | undefined>;
   /**
    * Checks the rule and writes it (creating the bucket on the first write); every app and client
@@ -36,9 +40,9 @@ export interface RuleStore<R, Id extends unknown[]> {
    * @throws MeshError `INVALID_RULE` naming the bad field (nothing is written), `JETSTREAM_UNAVAILABLE`.
    */
   set(rule: R): Promise<RuleWrite>;
-  /** Deletes the rule; resolves with whether there was one. */
+  /** Deletes the rule (apps drop it within 1 s); resolves with whether there was one. */
   delete(...id: Id): Promise<boolean>;
-  /** Every rule of the kind, by key (expired faults included). */
+  /** Every valid rule of the kind, sorted by key (expired faults included; values that are not valid rules left out). */
   list(): Promise<R[]>;
 }
 
