@@ -123,6 +123,7 @@ describe('control plane store with JetStream', () => {
   });
 
   it('a value in the bucket that is not a valid rule is logged and skipped', async () => {
+    await admin.apply({ routes: [ROUTE] }, { prune: true });
     const kv = await client.connection.jetstream().views.kv('natsmesh_rules');
     const skipped = nextRules(app.rules, (r) => r.canaries.length === 0 && r.routes.length === 1);
     await kv.put('canary.store.booking', JSON.stringify({ service: 'store.booking', from: '1.2.0', to: '2.0.0', steps: [50, 20], intervalMs: 1000, criteria: {} }));
@@ -132,9 +133,8 @@ describe('control plane store with JetStream', () => {
     expect((await skipped).canaries).toEqual([]);
     expect(app.rules.current().routes).toEqual([ROUTE]);
     expect(appLines.filter((l) => l.msg === 'control plane: invalid rule in the bucket skipped').map((l) => l.key)).toEqual(['canary.store.booking', 'route.store.rooms']);
-    await admin.mirrors.delete('store.rooms');
-    await kv.delete('canary.store.booking');
-    await kv.delete('route.store.rooms');
+    // apply with prune leaves the bucket holding exactly the rules given, invalid values gone too.
+    expect((await admin.apply({ routes: [ROUTE] }, { prune: true })).deleted).toEqual(['canary.store.booking', 'mirror.store.rooms', 'route.store.rooms']);
   });
 
   it('warns, and still writes, when a rule names a service or version no running instance announces', async () => {

@@ -82,7 +82,7 @@ export class MeshAdmin {
   /** Every rule in the bucket (expired faults included); no rules when there is no bucket yet. */
   async rules(): Promise<MeshRules> {
     const lists: Record<string, unknown[]> = { routes: [], mirrors: [], faults: [], canaries: [] };
-    for (const s of await this.readAll()) lists[listName(s.kind)].push(s.rule);
+    for (const s of (await this.readAll()).rules) lists[listName(s.kind)].push(s.rule);
     return lists as unknown as MeshRules;
   }
 
@@ -127,10 +127,11 @@ export class MeshAdmin {
     if (options.prune === true) {
       const keep = new Set(written);
       const kv = await this.openWriter();
-      for (const s of await this.readAll()) {
-        if (!keep.has(s.key)) {
-          await kv.delete(s.key);
-          deleted.push(s.key);
+      // Every rule key, valid or not: the bucket ends up holding exactly the rules given.
+      for (const key of (await this.readAll()).keys) {
+        if (!keep.has(key)) {
+          await kv.delete(key);
+          deleted.push(key);
         }
       }
     }
@@ -160,7 +161,7 @@ export class MeshAdmin {
         await (await this.openWriter()).delete(key);
         return true;
       },
-      list: async () => (await this.readAll()).filter((s) => s.kind === kind).map((s) => s.rule as RuleOfKind[K]),
+      list: async () => (await this.readAll()).rules.filter((s) => s.kind === kind).map((s) => s.rule as RuleOfKind[K]),
     };
   }
 
@@ -200,8 +201,8 @@ export class MeshAdmin {
     return ruleOfEntry(kind, entry);
   }
 
-  // Every valid rule stored, by key; a value that is not a valid rule is left out (apps skip it too).
-  private async readAll(): Promise<StoredRule[]> {
+  // Every valid rule stored, by key (a value that is not a valid rule is left out: apps skip it too), and every rule key.
+  private async readAll(): Promise<{ rules: StoredRule[]; keys: string[] }> {
     let watcher: QueuedIterator<KvEntry>;
     let loaded = false;
     try {
@@ -216,25 +217,28 @@ export class MeshAdmin {
         },
       });
     } catch (err) {
-      if (isBucketMissing(err)) return [];
+      if (isBucketMissing(err)) return { rules: [], keys: [] };
       throw noJetStream(err);
     }
     const found = new Map<string, StoredRule>();
+    const keys = new Set<string>();
     if (loaded) watcher.stop();
     for await (const e of watcher) {
       const kind = kindOfKey(e.key);
       if (kind === undefined) continue;
       if (e.operation !== 'PUT') {
         found.delete(e.key);
+        keys.delete(e.key);
         continue;
       }
+      keys.add(e.key);
       try {
         found.set(e.key, ruleOfEntry(kind, e));
       } catch {
         found.delete(e.key);
       }
     }
-    return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    return { rules: [...found.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), keys: [...keys].sort() };
   }
 }
 
