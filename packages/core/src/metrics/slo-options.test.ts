@@ -71,6 +71,6 @@ describe('@Handle({ slo })', () => {
   });
 
   it('counts OK and the 4xx codes as good, and no 5xx code', () => {
-    expect([...SLO_GOOD_CODES].sort()).toEqual(['BAD_REQUEST', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'OK', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'UNAUTHORIZED', 'VALIDATION_FAILED']);
+    expect([...SLO_GOOD_CODES].sort()).toEqual(['BAD_REQUEST', 'CONFLICT', 'FORBIDDEN', 'INVALID_RULE', 'NOT_FOUND', 'OK', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'UNAUTHORIZED', 'VALIDATION_FAILED']);
   });
 });
