@@ -1,15 +1,14 @@
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { MeshError } from '../errors/mesh-error';
-import { RULES_BUCKET } from './rules-model';
+import { RULES_BUCKET, ruleKey } from './rules-model';
 import { RULE_KINDS, type RuleKind } from './rule-schemas';
 import { checkRule } from './check-rule';
-import { ruleKey } from './rules-model';
 import type { StoredRule } from './live-rules';
 
 /** The JetStream stream behind {@link RULES_BUCKET}. */
 export const RULES_STREAM = `KV_${RULES_BUCKET}`;
 
-/** What the server publishes when the bucket's stream is created: a view waiting for the bucket listens to it. */
+/** What the server publishes when the bucket's stream is created: the views (re)read the bucket from its start. */
 export const RULES_CREATED_ADVISORY = `$JS.EVENT.ADVISORY.STREAM.CREATED.${RULES_STREAM}`;
 
 /** What the server publishes when the bucket's stream is deleted: the views drop their rules at once. */
