@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { connect, JSONCodec, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { connect, JSONCodec, nkeyAuthenticator, nkeys, type NatsConnection } from 'nats';
 import {
   createApp,
   createClient,
@@ -12,6 +12,7 @@ import {
   renderServerAuthorization,
   scanService,
   Service,
+  type AccountMapping,
   type Acl,
   type App,
   type Constructor,
@@ -41,14 +42,26 @@ function nameOf(c: Constructor): string {
   return scanService(c).name;
 }
 
-describe('the hotel under generated NATS permissions (one nkey user per service)', () => {
+/** Accounts mode: one account per team; the subscribers are operations', the front end its own. */
+const ACCOUNTS: AccountMapping = {
+  FRONT: ['web'],
+  STAY: ['hotel.booking', 'hotel.rooms'],
+  PAYMENTS: ['hotel.payments'],
+  OPS: ['hotel.compliance', 'hotel.logging', 'hotel.persistence'],
+};
+
+describe.each([
+  ['one account', undefined],
+  ['accounts mode (FRONT, STAY, PAYMENTS, OPS)', ACCOUNTS],
+])('the hotel under generated NATS permissions (one nkey user per service), %s', (_mode, accounts) => {
   let server: NatsServerHandle;
   let acl: Acl;
   const apps = new Map<string, App>();
   const auth = (user: string) => ({ servers: server.url, nkeySeed: acl.seeds[user] });
 
   beforeAll(async () => {
-    acl = generateAcl(HOTEL_SERVICES.map((c) => describeService(scanService(c))), { callers: [WEB] });
+    lines.length = 0;
+    acl = generateAcl(HOTEL_SERVICES.map((c) => describeService(scanService(c))), { callers: [WEB], accounts });
     server = await startNatsServer({ config: renderServerAuthorization(acl) });
     for (const service of HOTEL_SERVICES) {
       const name = nameOf(service);
@@ -66,6 +79,7 @@ describe('the hotel under generated NATS permissions (one nkey user per service)
 
   afterAll(async () => {
     for (const app of apps.values()) await app.stop();
+    apps.clear();
     await server?.stop();
   });
 
@@ -176,6 +190,103 @@ describe('the hotel under generated NATS permissions (one nkey user per service)
       expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403 });
     } finally {
       await web.close();
+    }
+  });
+});
+
+describe('the hotel in accounts mode: requests and events cross accounts through the generated imports only', () => {
+  let server: NatsServerHandle;
+  let acl: Acl;
+  const apps: App[] = [];
+  /** A user of `account` that NATS permissions would let publish and subscribe anything. */
+  const PROBES = ['FRONT', 'OPS'].map((account) => ({ account, seed: new TextDecoder().decode(nkeys.createUser().getSeed()) }));
+
+  beforeAll(async () => {
+    acl = generateAcl(HOTEL_SERVICES.map((c) => describeService(scanService(c))), { callers: [WEB], accounts: ACCOUNTS });
+    // Only the account boundary stands between these users and the other accounts' traffic.
+    const probes = PROBES.map((p) => ({
+      name: `probe-${p.account}`,
+      kind: 'caller' as const,
+      inboxPrefix: '_INBOX',
+      nkey: nkeys.fromSeed(new TextEncoder().encode(p.seed)).getPublicKey(),
+      account: p.account,
+      publish: ['>'],
+      subscribe: ['>'],
+    }));
+    const open: Acl = {
+      ...acl,
+      users: [...acl.users, ...probes],
+      accounts: acl.accounts.map((a) => ({ ...a, users: [...a.users, ...probes.filter((p) => p.account === a.name).map((p) => p.name)] })),
+    };
+    server = await startNatsServer({ config: renderServerAuthorization(open) });
+    for (const service of HOTEL_SERVICES) {
+      const app = await createApp({
+        services: [service],
+        providers: [{ token: PAYMENT_CONFIG, useValue: DEFAULT_PAYMENT_CONFIG }],
+        nats: { servers: server.url, nkeySeed: acl.seeds[nameOf(service)] },
+        logger,
+      });
+      await app.start();
+      apps.push(app);
+    }
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.stop();
+    await server?.stop();
+  });
+
+  it('exports exactly the endpoints and events another account declares it uses, to that account only', () => {
+    const links = acl.accounts.flatMap((a) => a.exports.map((e) => `${a.name} ${e.kind} ${e.subject} → ${e.accounts.join(',')}`));
+    expect(links).toEqual([
+      'PAYMENTS service hotel.payments.charge → STAY',
+      'PAYMENTS service hotel.payments.refund → STAY',
+      ...['app.payments.delete', 'app.payments.error', 'app.payments.save'].map((s) => `PAYMENTS stream ${s} → OPS`),
+      'STAY service hotel.booking.get → FRONT',
+      'STAY service hotel.booking.save → FRONT',
+      'STAY service hotel.rooms.list → FRONT',
+      ...['app.booking.delete', 'app.booking.save', 'app.booking.warn', 'app.rooms.info', 'app.rooms.warn'].map((s) => `STAY stream ${s} → OPS`),
+    ]);
+    expect(acl.accounts.find((a) => a.name === 'FRONT')!.imports.map((i) => `${i.kind} ${i.account} ${i.subject}`)).toEqual([
+      'service STAY hotel.booking.get',
+      'service STAY hotel.booking.save',
+      'service STAY hotel.rooms.list',
+    ]);
+    expect(acl.users.find((u) => u.name === 'web')).toMatchObject({ account: 'FRONT' });
+  });
+
+  it('an imported endpoint answers a user of another account; one that is not imported has no responders there, whatever the permissions', async () => {
+    const nc = await connect({ servers: server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(PROBES[0].seed)) });
+    try {
+      const rooms = await nc.request('hotel.rooms.list', jc.encode({}), { timeout: 2000 });
+      expect(Array.isArray(jc.decode(rooms.data))).toBe(true);
+      const missing: string[] = [];
+      for (const subject of ['hotel.payments.charge', 'hotel.rooms.reserve', 'hotel.booking.cancel']) {
+        missing.push(`${subject}: ${await nc.request(subject, jc.encode({}), { timeout: 1000 }).then(() => 'answered', (e: { code?: string }) => e.code)}`);
+      }
+      expect(missing).toEqual(['hotel.payments.charge: 503', 'hotel.rooms.reserve: 503', 'hotel.booking.cancel: 503']);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('events reach the accounts that import them, and no other', async () => {
+    const front = await connect({ servers: server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(PROBES[0].seed)) });
+    const ops = await connect({ servers: server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(PROBES[1].seed)) });
+    const web = await createClient({ nats: { servers: server.url, nkeySeed: acl.seeds.web, inboxPrefix: inboxPrefixOf('web') } });
+    try {
+      const seen = { front: [] as string[], ops: [] as string[] };
+      front.subscribe('app.>', { callback: (_e, m) => seen.front.push(m.subject) });
+      ops.subscribe('app.>', { callback: (_e, m) => seen.ops.push(m.subject) });
+      await Promise.all([front.flush(), ops.flush()]);
+      await web.request('hotel.booking.save', { guest: 'Bo', room: 102, nights: 1 });
+      await until(() => seen.ops.includes('app.booking.save') && seen.ops.includes('app.payments.save'), 'the events in OPS');
+      await front.flush();
+      expect(seen.front).toEqual([]);
+    } finally {
+      await web.close();
+      await front.close();
+      await ops.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 export { runCli, COMMANDS } from './run-cli';
-export type { Command, CommandContext } from './command';
+export type { Command, CommandContext, CommandGroup, RunnableCommand } from './command';
 export type { CliIo } from './output/cli-io';
 export { renderTable } from './output/table';
 export { EXIT, UsageError } from './cli-error';

@@ -1,5 +1,9 @@
 import { parseJson } from '@natsmesh/core';
 import { UsageError } from './cli-error';
+import { repeatableOption } from './repeatable-option';
+
+/** `--header key=value`, repeatable: the headers of a request or event (see {@link parseHeaders}). */
+export const HEADER_OPTION = repeatableOption('--header <key=value>', 'a message header (repeatable)');
 
 /**
  * Parses a JSON command-line argument the way services decode payloads (`__proto__` and

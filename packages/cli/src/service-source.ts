@@ -1,14 +1,16 @@
 import { DISCOVER_SUBJECT, gather, MeshError, type InstanceInfo, type ServiceDescription } from '@natsmesh/core';
 import { loadDescriptions } from '@natsmesh/docs';
-import type { Command, CommandContext } from './command';
+import { Option } from 'commander';
+import type { CommandContext } from './command';
 import { UsageError } from './cli-error';
+import { repeatableOption } from './repeatable-option';
 
 /** The options that say where a command reads the service model: compiled code or the running mesh. */
-export const SOURCE_OPTIONS: Command['options'] = {
-  scan: { type: 'string', multiple: true },
-  module: { type: 'string', multiple: true },
-  live: { type: 'boolean' },
-};
+export const SOURCE_OPTIONS: readonly Option[] = [
+  repeatableOption('--scan <glob>', 'import the compiled files the glob matches, e.g. dist/**/*.service.js (repeatable)'),
+  repeatableOption('--module <file>', 'import one compiled file (repeatable)'),
+  new Option('--live', 'ask the running mesh instead, through discovery'),
+];
 
 /** How {@link SOURCE_OPTIONS} read in a usage line. */
 export const SOURCE_USAGE = '(--scan <glob> | --module <file> | --live)';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, credsAuthenticator, nkeyAuthenticator, nkeys } from 'nats';
-import { createAccount, createUser, encodeAccount, encodeUser, fmtCreds, fromSeed } from '@nats-io/jwt';
+import { createUser, encodeUser, fmtCreds, fromSeed } from '@nats-io/jwt';
 import { createAdmin, createApp, createClient, scanService, type App, type Constructor, type MeshAdmin } from '@natsmesh/core';
 import { startNatsServer } from '@natsmesh/testing';
 import { natsmesh } from './run-natsmesh';
@@ -124,7 +124,7 @@ describe('natsmesh acl', () => {
 
     it('runs the hotel end to end with one .creds per service; the caller may request only what it was given; all read the rules', async () => {
       expect((await natsmesh('acl', ...HOTEL, ...WEB, '--format', 'jwt', '--out', dir)).code).toBe(0);
-      const server = await startNatsServer({ jetstream: true, config: await withSystemAccount(dir, readFileSync(join(dir, 'server.conf'), 'utf8')) });
+      const server = await startNatsServer({ jetstream: true, config: readFileSync(join(dir, 'server.conf'), 'utf8') });
       const apps: App[] = [];
       let admin: MeshAdmin | undefined;
       try {
@@ -170,14 +170,6 @@ describe('natsmesh acl', () => {
     });
   });
 });
-
-/** The generated server.conf with a system account added, which JetStream in operator mode needs (the rules live in KV). */
-async function withSystemAccount(dir: string, conf: string): Promise<string> {
-  const operator = fromSeed(new TextEncoder().encode(readFileSync(join(dir, 'operator.nk'), 'utf8').trim()));
-  const system = createAccount();
-  const jwt = await encodeAccount('SYS', system, {}, { signer: operator });
-  return conf.replace('resolver_preload: {\n', `system_account: ${system.getPublicKey()}\nresolver_preload: {\n  ${system.getPublicKey()}: ${JSON.stringify(jwt)}\n`);
-}
 
 /** A user of the generated account allowed everything (as an operator's own would be), as a .creds file in `dir`. */
 async function operatorCreds(dir: string): Promise<string> {

@@ -46,6 +46,25 @@ describe('natsmesh CLI against the hotel app', () => {
     expect(booking.endpoints.map((e) => e.subject)).toContain('hotel.booking.save');
   });
 
+  it('takes the connection options before or after the command name', async () => {
+    for (const argv of [['--server', server.url, 'ls'], ['ls', '--server', server.url], ['-s', server.url, '--timeout', '2000', 'ls']]) {
+      const { code, out, err } = await natsmesh(...argv);
+      expect({ argv, code, err }).toEqual({ argv, code: 0, err: '' });
+      expect(out).toMatch(/^hotel\.booking\s+1\.0\.0\s+1\s+eu-1\s/m);
+    }
+    const json = await natsmesh('--json', '--server', server.url, 'call', 'hotel.rooms.list', '--timeout', '2000');
+    expect(json).toMatchObject({ code: 0, err: '' });
+    expect(Array.isArray(JSON.parse(json.out))).toBe(true);
+    // A bad value before the command is the same usage mistake as after it.
+    expect(await natsmesh('--timeout', 'soon', '--server', server.url, 'ls')).toMatchObject({ code: 2, err: expect.stringMatching(/--timeout.*soon/) });
+  });
+
+  it('prints its version with --version or -V', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string };
+    expect(await natsmesh('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(await natsmesh('-V')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+
   it('info shows endpoints with subjects and input types, and the instances', async () => {
     const { code, out } = await natsmesh('info', 'hotel.booking', ...s);
     expect(code).toBe(0);

@@ -60,6 +60,8 @@ export {
   DISCOVER_SUBJECT,
   INSTANCE_PREFIX,
   DIRECT_PREFIX,
+  VERSION_PREFIX,
+  versionToken,
   HEALTH_SUBJECT,
 } from './discovery/discovery-subjects';
 export type { HealthReport } from './health/health-report';
@@ -72,7 +74,7 @@ export type { MessageKind } from './middleware/message-context';
 export { CallContext } from './middleware/call-context';
 export { EmitContext } from './middleware/emit-context';
 export type { Middleware, MiddlewareRef, Guard, Next, HandleContext, EventContext, HookPoint } from './middleware/middleware';
-export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER } from './runtime/wire-headers';
+export { ERROR_HEADER, ERROR_CODE_HEADER, TIMEOUT_HEADER, DEADLINE_HEADER, RETRY_AFTER_HEADER, FAULT_HEADER } from './runtime/wire-headers';
 
 export { MeshError } from './errors/mesh-error';
 export type { MeshErrorOptions } from './errors/mesh-error';
@@ -90,7 +92,9 @@ export { generateAcl } from './acl/generate-acl';
 export type { GenerateAclOptions } from './acl/generate-acl';
 export { renderServerAuthorization } from './acl/render-server-authorization';
 export { inboxPrefixOf } from './acl/inbox-prefix';
-export type { Acl, AclUser, AclPermissions, AclProblem, CallerRole, MatrixRow } from './acl/acl-model';
+export type { Acl, AclUser, AclPermissions, AclProblem, CallerRole, MatrixRow, AclAccount, AccountExport, AccountImport } from './acl/acl-model';
+export { DEFAULT_ACCOUNT } from './acl/acl-model';
+export type { AccountMapping } from './acl/accounts';
 export { renderTrustedKeys, readTrustedKeys, TRUSTED_KEYS_FILE } from './identity/trusted-keys';
 export { CALLER_HEADER, SIGNATURE_HEADER } from './identity/signed-request';
 export type { IdentityOptions } from './identity/identity-options';
@@ -134,3 +138,8 @@ export { createAdmin } from './control/create-admin';
 export type { AdminOptions } from './control/create-admin';
 export { MeshAdmin } from './control/mesh-admin';
 export type { RuleStore, RuleWrite, ApplyResult } from './control/mesh-admin';
+export { renderSubjectMappings } from './control/subject-mappings';
+export type { SubjectMappings, WeightedDestination } from './control/subject-mappings';
+export { MIRRORS_SUBJECT } from './control/mirror-summary';
+export type { MirrorReport, MirrorStats } from './control/mirror-summary';
+export { MIRROR_HEADER } from './control/mirror-header';

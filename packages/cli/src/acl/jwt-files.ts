@@ -1,7 +1,20 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAccount, createOperator, decode, encodeAccount, encodeOperator, encodeUser, fmtCreds, fromSeed, type KeyPair } from '@nats-io/jwt';
-import type { Acl, AclUser } from '@natsmesh/core';
+import {
+  createAccount,
+  createOperator,
+  decode,
+  encodeAccount,
+  encodeActivation,
+  encodeOperator,
+  encodeUser,
+  fmtCreds,
+  fromSeed,
+  type Export,
+  type Import,
+  type KeyPair,
+} from '@nats-io/jwt';
+import { DEFAULT_ACCOUNT, type Acl, type AclAccount, type AclUser } from '@natsmesh/core';
 import { seedFileOf, writeTrustedKeys } from './acl-files';
 
 /** The nats-server config include of JWT mode: the operator, a memory resolver and the account. */
@@ -10,33 +23,47 @@ export const JWT_SERVER_FILE = 'server.conf';
 /** ns, as the JWT `resp.ttl` is a Go duration: replies within 2 minutes, nats-server's default. */
 const RESPONSE_TTL_NS = 120_000_000_000;
 
+/** The name of the system account JWT mode writes (nats-server needs one for JetStream and monitoring). */
+export const SYSTEM_ACCOUNT = 'SYS';
+
 /**
- * Writes decentralised-auth files for an ACL: the operator and one account (`natsmesh`) as JWTs
- * with their seeds, one `.creds` file per user (JWT with its permissions + seed, mode 0600), and
- * `server.conf` (`operator`, `resolver: MEMORY`, `resolver_preload`). Seeds already in `dir` are
- * kept, and a JWT whose claims did not change is kept as it is (a JWT carries its issue time),
- * so unchanged services regenerate byte-identical files.
+ * Writes decentralised-auth files for an ACL: the operator, the system account and the accounts
+ * (one, `natsmesh`, or those of accounts mode) as JWTs with their seeds, one `.creds` file per
+ * user (JWT with its permissions + seed, mode 0600), and `server.conf` (`operator`,
+ * `system_account`, `resolver: MEMORY`, `resolver_preload`). In accounts mode each export needs a
+ * token (`token_req`) and each import carries the activation its exporter signed for the
+ * importing account, so no other account can import it. Seeds already in `dir` are kept, and a
+ * JWT whose claims did not change is kept as it is (a JWT carries its issue time), so unchanged
+ * services regenerate byte-identical files.
  *
  * @returns the paths written or kept.
  */
 export async function writeJwtFiles(dir: string, acl: Acl): Promise<string[]> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const operator = keepSeed(dir, 'operator.nk', () => createOperator());
-  const account = keepSeed(dir, 'account.nk', () => createAccount());
+  const system = keepSeed(dir, 'system.nk', () => createAccount());
+  const accounts = acl.accounts.length > 0 ? acl.accounts : [oneAccount(acl)];
+  const keys = new Map(accounts.map((a) => [a.name, keepSeed(dir, accountFileOf(a.name, 'nk'), () => createAccount())]));
   const files: string[] = [];
-  const operatorJwt = await keepJwt(join(dir, 'operator.jwt'), () => encodeOperator('natsmesh', operator));
-  const jetstream = acl.users.some((u) => u.publish.includes('$JS.API.INFO'));
-  // Unset account limits read as 0 (no connection at all): every one is given, -1 for none.
-  const limits = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1, ...(jetstream ? { mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 } : {}) };
-  const accountJwt = await keepJwt(join(dir, 'account.jwt'), () => encodeAccount('natsmesh', account, { limits }, { signer: operator }));
-  files.push(join(dir, 'operator.jwt'), join(dir, 'account.jwt'));
+  const operatorJwt = await keepJwt(join(dir, 'operator.jwt'), () => encodeOperator('natsmesh', operator, { system_account: system.getPublicKey() }));
+  const systemJwt = await keepJwt(join(dir, 'system.jwt'), () => encodeAccount(SYSTEM_ACCOUNT, system, { limits: openLimits(false) }, { signer: operator }));
+  files.push(join(dir, 'operator.jwt'), join(dir, 'system.jwt'));
+  const preload: string[] = [`  ${system.getPublicKey()}: ${JSON.stringify(systemJwt)}`];
+  for (const a of accounts) {
+    const key = keys.get(a.name)!;
+    const path = join(dir, accountFileOf(a.name, 'jwt'));
+    const jwt = await keepJwt(path, async () => encodeAccount(a.name, key, await accountClaims(a, keys), { signer: operator }));
+    preload.push(`  ${key.getPublicKey()}: ${JSON.stringify(jwt)}`);
+    files.push(path);
+  }
+  const accountOf = new Map(accounts.flatMap((a) => a.users.map((u) => [u, keys.get(a.name)!] as const)));
   for (const u of acl.users) {
     const user = fromSeed(new TextEncoder().encode(acl.seeds[u.name]));
     const seedPath = join(dir, seedFileOf(u.name));
     if (!existsSync(seedPath)) writeFileSync(seedPath, acl.seeds[u.name], { mode: 0o600 });
     chmodSync(seedPath, 0o600);
     const credsPath = join(dir, seedFileOf(u.name).replace(/\.nk$/, '.creds'));
-    const jwt = await keepJwt(credsPath, () => encodeUser(u.name, user, account, userClaims(u)), true);
+    const jwt = await keepJwt(credsPath, () => encodeUser(u.name, user, accountOf.get(u.name)!, userClaims(u)), true);
     if (!existsSync(credsPath) || readFileSync(credsPath, 'utf8') !== new TextDecoder().decode(fmtCreds(jwt, user))) {
       writeFileSync(credsPath, fmtCreds(jwt, user), { mode: 0o600 });
     }
@@ -49,9 +76,10 @@ export async function writeJwtFiles(dir: string, acl: Acl): Promise<string[]> {
     [
       '# Generated by natsmesh acl --format jwt: do not edit, regenerate.',
       `operator: ${JSON.stringify(operatorJwt)}`,
+      `system_account: ${system.getPublicKey()}`,
       'resolver: MEMORY',
       'resolver_preload: {',
-      `  ${account.getPublicKey()}: ${JSON.stringify(accountJwt)}`,
+      ...preload,
       '}',
       '',
     ].join('\n'),
@@ -59,6 +87,32 @@ export async function writeJwtFiles(dir: string, acl: Acl): Promise<string[]> {
   files.unshift(server);
   files.push(writeTrustedKeys(dir, acl));
   return files;
+}
+
+/** The seed (`nk`) or JWT file of an account: `account.*` for the default account, else `account-<name>.*`. */
+export function accountFileOf(name: string, ext: 'nk' | 'jwt'): string {
+  return name === DEFAULT_ACCOUNT ? `account.${ext}` : `account-${name}.${ext}`;
+}
+
+// Without accounts mode every user is in the one account, which needs JetStream when a service has durables.
+function oneAccount(acl: Acl): AclAccount {
+  return { name: DEFAULT_ACCOUNT, users: acl.users.map((u) => u.name), exports: [], imports: [], jetstream: acl.users.some((u) => u.publish.includes('$JS.API.INFO')) };
+}
+
+// Unset account limits read as 0 (no connection at all): every one is given, -1 for none.
+function openLimits(jetstream: boolean) {
+  return { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1, ...(jetstream ? { mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 } : {}) };
+}
+
+async function accountClaims(a: AclAccount, keys: ReadonlyMap<string, KeyPair>) {
+  const exports: Export[] = a.exports.map((e) => ({ name: e.subject, subject: e.subject, type: e.kind, token_req: true }));
+  const imports: Import[] = [];
+  for (const i of a.imports) {
+    const exporter = keys.get(i.account)!;
+    const token = await encodeActivation(i.subject, keys.get(a.name)!.getPublicKey(), exporter, i.kind, { subject: i.subject });
+    imports.push({ name: i.subject, subject: i.subject, account: exporter.getPublicKey(), type: i.kind, token });
+  }
+  return { limits: openLimits(a.jetstream), ...(exports.length > 0 ? { exports } : {}), ...(imports.length > 0 ? { imports } : {}) };
 }
 
 function userClaims(u: AclUser) {
@@ -92,10 +146,17 @@ async function keepJwt(path: string, encode: () => Promise<string>, creds = fals
 
 function sameClaims(a: string, b: string): boolean {
   try {
-    return canonical({ ...decode(a), iat: 0, jti: '' }) === canonical({ ...decode(b), iat: 0, jti: '' });
+    return canonical(timeless(a)) === canonical(timeless(b));
   } catch {
     return false;
   }
+}
+
+// The claims without the issue time and id, the imports' activation tokens likewise.
+function timeless(jwt: string): unknown {
+  const claims = decode<{ imports?: Import[] }>(jwt);
+  const imports = claims.nats.imports?.map((i) => ({ ...i, token: i.token === undefined ? undefined : timeless(i.token) }));
+  return { ...claims, iat: 0, jti: '', nats: { ...claims.nats, ...(imports ? { imports } : {}) } };
 }
 
 function canonical(value: unknown): string {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
+import { Option } from 'commander';
 import { windowDays } from '@natsmesh/core';
 import { DocsError } from '@natsmesh/docs';
 import type { Command } from '../command';
@@ -18,7 +19,7 @@ const NO_SLO =
 export const alertsCommand: Command = {
   name: 'alerts',
   summary: 'write Prometheus alerting rules from the SLOs declared on @Handle',
-  usage: `natsmesh alerts ${SOURCE_USAGE} [--out <file>] [--window <30d>]`,
+  usage: `${SOURCE_USAGE} [--out <file>] [--window <30d>]`,
   help: [
     'Per endpoint with slo.errorRate: recording rules of its error ratio over 5m to 3d and two',
     'multiwindow, multi-burn-rate alerts (severity page and ticket, Google SRE workbook ch. 5),',
@@ -32,12 +33,11 @@ export const alertsCommand: Command = {
     "  natsmesh alerts --scan 'dist/**/*.service.js' --out alerts.yaml && promtool check rules alerts.yaml",
     '  natsmesh alerts --live --window 28d',
   ].join('\n'),
-  options: {
+  options: [
     ...SOURCE_OPTIONS,
-    out: { type: 'string' },
-    window: { type: 'string' },
-  },
-  maxArgs: 0,
+    new Option('--out <file>', 'file to write the rules to (default stdout)'),
+    new Option('--window <days>', 'error-budget window of SLOs that set none, e.g. 28d or 4w (default 30d)'),
+  ],
   async run(ctx) {
     const { values, io, json } = ctx;
     const window = values.window as string | undefined;

@@ -1,14 +1,15 @@
+import { Argument } from 'commander';
 import { MeshError } from '@natsmesh/core';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { failureOf, printFailure, printResult } from '../output/cli-output';
-import { parseHeaders, parseJsonArgument } from '../json-argument';
+import { HEADER_OPTION, parseHeaders, parseJsonArgument } from '../json-argument';
 
 /** `natsmesh call <subject> [json]`: one request, its reply or its error. */
 export const callCommand: Command = {
   name: 'call',
   summary: 'send a request and print the reply, or the error code and message',
-  usage: "natsmesh call <subject> [json] [--timeout ms] [--header k=v]…",
+  usage: '<subject> [json] [--timeout ms] [--header k=v]…',
   help: [
     'Sends one request with a JSON body and prints the JSON reply. An error reply prints its code,',
     'status, message and details on stderr and exits 1.',
@@ -17,8 +18,8 @@ export const callCommand: Command = {
     `  natsmesh call hotel.booking.save '{"guest":"Ann","room":101,"nights":2}'`,
     '  natsmesh call hotel.rooms.list --timeout 500',
   ].join('\n'),
-  options: { header: { type: 'string', multiple: true } },
-  maxArgs: 2,
+  arguments: [new Argument('<subject>', 'subject of the endpoint, e.g. hotel.rooms.list'), new Argument('[json]', 'request body (default: none)')],
+  options: [HEADER_OPTION],
   async run({ args, values, io, json, connect }) {
     const [subject, body] = args;
     if (!subject) throw new UsageError('call needs a subject, e.g. natsmesh call hotel.rooms.list');
@@ -26,7 +27,7 @@ export const callCommand: Command = {
     const headers = parseHeaders(values.header as string[] | undefined);
     const client = await connect();
     try {
-      const reply = await client.request(subject, data, { headers, timeout: timeoutOf(values.timeout) });
+      const reply = await client.request(subject, data, { headers, timeout: values.timeout as number | undefined });
       printResult(io, json, reply, () => (reply === undefined ? '(empty reply)' : JSON.stringify(reply, null, 2)));
       return EXIT.OK;
     } catch (err) {
@@ -48,8 +49,4 @@ function errorText(err: MeshError): string {
     lines.push(`  ${JSON.stringify(err.details)}`);
   }
   return lines.join('\n');
-}
-
-function timeoutOf(value: unknown): number | undefined {
-  return typeof value === 'string' ? Number(value) : undefined;
 }

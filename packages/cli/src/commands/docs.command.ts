@@ -1,15 +1,17 @@
 import { relative } from 'node:path';
+import { Option } from 'commander';
 import { DOCS_FORMATS, DocsError, writeDocs, type DocsFormat } from '@natsmesh/docs';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { failureOf, printFailure, printResult } from '../output/cli-output';
+import { repeatableOption } from '../repeatable-option';
 import { readServiceSource, SOURCE_OPTIONS, SOURCE_USAGE } from '../service-source';
 
 /** `natsmesh docs`: AsyncAPI, Markdown, HTML and JSON docs, from compiled code or from the live mesh. */
 export const docsCommand: Command = {
   name: 'docs',
   summary: 'generate AsyncAPI, Markdown, HTML and JSON docs from code or from the live mesh',
-  usage: `natsmesh docs ${SOURCE_USAGE} [--format <f>]… [--out <dir>] [--title <text>]`,
+  usage: `${SOURCE_USAGE} [--format <f>]… [--out <dir>] [--title <text>]`,
   help: [
     'Static mode imports compiled files and connects to nothing; --live asks the running mesh',
     `through discovery. Both give the same files for the same services. Formats: ${DOCS_FORMATS.join(', ')} (default all).`,
@@ -18,13 +20,12 @@ export const docsCommand: Command = {
     "  natsmesh docs --scan 'dist/**/*.service.js' --out docs-out",
     '  natsmesh docs --live --format asyncapi --format html --out docs-out',
   ].join('\n'),
-  options: {
+  options: [
     ...SOURCE_OPTIONS,
-    format: { type: 'string', multiple: true },
-    out: { type: 'string' },
-    title: { type: 'string' },
-  },
-  maxArgs: 0,
+    repeatableOption('--format <f>', `one of ${DOCS_FORMATS.join(', ')} (repeatable; default all)`),
+    new Option('--out <dir>', 'directory to write to (default docs-out)'),
+    new Option('--title <text>', 'title of the docs (default the services\' names)'),
+  ],
   async run(ctx) {
     const { values, io, json } = ctx;
     const formats = (values.format as string[] | undefined) ?? [...DOCS_FORMATS];

@@ -1,16 +1,17 @@
+import { Argument } from 'commander';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { printResult } from '../output/cli-output';
-import { parseHeaders, parseJsonArgument } from '../json-argument';
+import { HEADER_OPTION, parseHeaders, parseJsonArgument } from '../json-argument';
 
 /** `natsmesh emit <subject> [json]`: publish one event. */
 export const emitCommand: Command = {
   name: 'emit',
   summary: 'publish an event',
-  usage: 'natsmesh emit <subject> [json] [--header k=v]…',
+  usage: '<subject> [json] [--header k=v]…',
   help: `Publishes one event with a JSON body and waits until the server has it.\n\nExample:\n  natsmesh emit app.booking.info '{"message":"hello"}'`,
-  options: { header: { type: 'string', multiple: true } },
-  maxArgs: 2,
+  arguments: [new Argument('<subject>', 'subject of the event, e.g. app.booking.info'), new Argument('[json]', 'event body (default: none)')],
+  options: [HEADER_OPTION],
   async run({ args, values, io, json, connect }) {
     const [subject, body] = args;
     if (!subject) throw new UsageError('emit needs a subject, e.g. natsmesh emit app.booking.info');

@@ -1,3 +1,4 @@
+import { Argument } from 'commander';
 import { MeshError, type HealthReport } from '@natsmesh/core';
 import { EXIT, UsageError } from '../cli-error';
 import type { Command } from '../command';
@@ -10,7 +11,7 @@ import { formatUptime } from '../output/uptime';
 export const healthCommand: Command = {
   name: 'health',
   summary: 'show whether each app is ready: status, reason, uptime, handlers in flight (exit 1 if not)',
-  usage: 'natsmesh health [instance|service] [--json]',
+  usage: '[instance|service] [--json]',
   help: [
     'Asks every natsmesh app ($NATSMESH.HEALTH), one instance by id ($NATSMESH.HEALTH.<id>), or the',
     'apps hosting one service. Exits 0 when every app that answered is ready, 1 when one is not',
@@ -21,8 +22,7 @@ export const healthCommand: Command = {
     '  natsmesh health hotel-1',
     '  natsmesh health hotel.booking --json',
   ].join('\n'),
-  options: {},
-  maxArgs: 1,
+  arguments: [new Argument('[instance|service]', 'an instance id, or a service name (default: every app)')],
   async run({ args, io, json, connect }) {
     const [target] = args;
     if (target !== undefined && !/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(target)) {

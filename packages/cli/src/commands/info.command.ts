@@ -1,3 +1,4 @@
+import { Argument } from 'commander';
 import type { ServiceInfo } from 'nats';
 import type { Command } from '../command';
 import { endpointMiddleware, fetchSubscriptions, type SubscriptionRow } from '../handler-middleware';
@@ -10,10 +11,9 @@ import { fetchInfo, instanceOf } from '../srv-discovery';
 export const infoCommand: Command = {
   name: 'info',
   summary: 'show the endpoints, input types, middleware and instances of a service',
-  usage: 'natsmesh info <service> [--json]',
+  usage: '<service> [--json]',
   help: 'Asks the instances of one service ($SRV.INFO.<name>), and the first of them for its subscriptions.\n\nExample:\n  natsmesh info hotel.booking',
-  options: {},
-  maxArgs: 1,
+  arguments: [new Argument('<service>', 'service name, e.g. hotel.booking')],
   run: (ctx) => {
     let subscriptions: SubscriptionRow[] = [];
     return runServiceQuery(

@@ -16,10 +16,8 @@ interface ServiceRow {
 export const lsCommand: Command = {
   name: 'ls',
   summary: 'list the services of the mesh: versions, instances, endpoints, zones',
-  usage: 'natsmesh ls [--json]',
+  usage: '[--json]',
   help: 'Asks every service instance ($SRV.INFO), natsmesh or any NATS micro service, and groups the replies by service.\n\nExample:\n  natsmesh ls --server nats://127.0.0.1:4222',
-  options: {},
-  maxArgs: 0,
   async run({ io, json, connect }) {
     const client = await connect();
     const rows = new Map<string, ServiceRow>();

@@ -1,3 +1,4 @@
+import { Argument } from 'commander';
 import type { Command } from '../command';
 import { renderTable } from '../output/table';
 import { runServiceQuery } from '../service-query';
@@ -7,10 +8,9 @@ import { fetchStats, instanceOf } from '../srv-discovery';
 export const statsCommand: Command = {
   name: 'stats',
   summary: 'show requests, errors and processing times of a service, per instance',
-  usage: 'natsmesh stats <service> [--json]',
+  usage: '<service> [--json]',
   help: 'Asks the instances of one service ($SRV.STATS.<name>). Times include asynchronous work.\n\nExample:\n  natsmesh stats hotel.booking',
-  options: {},
-  maxArgs: 1,
+  arguments: [new Argument('<service>', 'service name, e.g. hotel.booking')],
   run: (ctx) =>
     runServiceQuery(ctx, 'stats', fetchStats, (_service, stats) =>
       renderTable(

@@ -32,15 +32,9 @@ export function printFailure(io: CliIo, json: boolean, failure: CliFailure, text
 
 /** The failure of anything a command threw. */
 export function failureOf(err: unknown, usage?: string): CliFailure {
-  if (err instanceof UsageError || isParseArgsError(err)) return { code: 'USAGE', message: (err as Error).message, usage };
+  if (err instanceof UsageError) return { code: 'USAGE', message: (err as Error).message, usage };
   if (MeshError.is(err)) return { code: err.code, status: err.status, message: err.message, details: err.details };
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   return { code: typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'INTERNAL', message };
-}
-
-/** node:util parseArgs reports an unknown option or a missing value with an `ERR_PARSE_ARGS_*` code. */
-export function isParseArgsError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

@@ -4,6 +4,8 @@ export interface CallerRole {
   readonly name: string;
   /** Endpoint subjects (or patterns) it may request; each still needs the callee's `allow`. */
   readonly calls: readonly string[];
+  /** Its NATS account in accounts mode (an `accounts` mapping wins); unset: the default account. */
+  readonly account?: string;
 }
 
 /** What one NATS user may do, as nats-server permissions; every list is sorted and without duplicates. */
@@ -22,7 +24,46 @@ export interface AclUser extends AclPermissions {
   readonly inboxPrefix: string;
   /** The user's nkey public key (`U…`). */
   readonly nkey: string;
+  /** Its NATS account in accounts mode ({@link Acl.accounts}); undefined in the one-account output. */
+  readonly account?: string;
 }
+
+/**
+ * What an account offers other accounts (accounts mode): a `service` export of an endpoint subject
+ * (requests in, replies back), or a `stream` export of an event subject, to the listed accounts only.
+ */
+export interface AccountExport {
+  readonly kind: 'service' | 'stream';
+  readonly subject: string;
+  /** The accounts that may import it, sorted. */
+  readonly accounts: readonly string[];
+}
+
+/** What an account takes from another (accounts mode): the only way a request or event crosses accounts. */
+export interface AccountImport {
+  readonly kind: 'service' | 'stream';
+  /** The exporting account. */
+  readonly account: string;
+  readonly subject: string;
+}
+
+/**
+ * A NATS account of the accounts mode: a team or bounded context, with its users and the exports
+ * and imports the declared cross-account calls (`calls` + `allow`) and events (`emits` + `@On`) need.
+ */
+export interface AclAccount {
+  /** `[A-Za-z0-9_-]+`; the default account is {@link DEFAULT_ACCOUNT}. */
+  readonly name: string;
+  /** Its users' names, sorted. */
+  readonly users: readonly string[];
+  readonly exports: readonly AccountExport[];
+  readonly imports: readonly AccountImport[];
+  /** Whether a service in it has durable `@On` (the account then needs JetStream). */
+  readonly jetstream: boolean;
+}
+
+/** The account of services and roles no `account` option or mapping names, in accounts mode. */
+export const DEFAULT_ACCOUNT = 'natsmesh';
 
 /** One endpoint and who may call it: a row of the mesh's authorization matrix. */
 export interface MatrixRow {
@@ -59,6 +100,11 @@ export interface Acl {
   /** Every endpoint of the model with its callers, sorted by subject. */
   readonly matrix: readonly MatrixRow[];
   readonly problems: readonly AclProblem[];
+  /**
+   * Accounts mode: the accounts, sorted by name, when any service has `@Service({ account })` or
+   * `generateAcl` got an `accounts` mapping; empty otherwise (every user in one account).
+   */
+  readonly accounts: readonly AclAccount[];
   /** The nkey seed (`SU…`) of each user, by name: secret, store with 0600 permissions, never print. */
   readonly seeds: Readonly<Record<string, string>>;
 }

@@ -4,6 +4,7 @@ import { MeshError } from '../errors/mesh-error';
 import { assertSubject } from '../scanner/subject';
 import { compare, grantCalls } from './authorization-matrix';
 import type { Acl, AclProblem, AclUser, CallerRole } from './acl-model';
+import { assignAccounts, linkAccounts, type AccountMapping } from './accounts';
 import { inboxPrefixOf } from './inbox-prefix';
 import { overreachOf } from './overreach';
 import { callerPermissions, servicePermissions } from './service-permissions';
@@ -17,6 +18,12 @@ export interface GenerateAclOptions {
    * services is byte-identical. Users without one get a new key pair.
    */
   readonly seeds?: Readonly<Record<string, string>>;
+  /**
+   * Accounts mode: account name → the services and caller roles (names, or patterns such as
+   * `hotel.>`) in it; wins over `@Service({ account })`. With a mapping or any service `account`,
+   * the users are grouped into NATS accounts ({@link Acl.accounts}), unnamed ones into `natsmesh`.
+   */
+  readonly accounts?: AccountMapping;
 }
 
 /**
@@ -29,8 +36,9 @@ export interface GenerateAclOptions {
  * const acl = generateAcl(app.describe(), { callers: [{ name: 'web', calls: ['hotel.booking.save'] }] });
  * const conf = renderServerAuthorization(acl);   // include it in nats-server.conf
  * @throws MeshError `INVALID_OPTIONS` for two services or roles of one name (or of one inbox
- * prefix, `shop.order` and `shop_order`), two users of one key, a role without a name, or a seed
- * that is not a user seed; `INVALID_SUBJECT` for a role's call that is no subject.
+ * prefix, `shop.order` and `shop_order`), two users of one key, a role without a name, a seed
+ * that is not a user seed, a bad account name or a user two accounts claim; `INVALID_SUBJECT`
+ * for a role's call or an accounts mapping entry that is no subject.
  */
 export function generateAcl(descriptions: readonly ServiceDescription[], options: GenerateAclOptions = {}): Acl {
   const callers = options.callers ?? [];
@@ -61,10 +69,12 @@ export function generateAcl(descriptions: readonly ServiceDescription[], options
       (e) => e.durable !== undefined || within(s.name, e.pattern, 'subscribes to', "Narrow the @On pattern so it matches events only, not another service's requests."),
     ),
   }));
+  const accountOf = assignAccounts([...services, ...callers], options.accounts, problems);
   const seeds: Record<string, string> = {};
   const user = (name: string, kind: AclUser['kind'], permissions: { publish: readonly string[]; subscribe: readonly string[] }, inboxPrefix: string): AclUser => {
     seeds[name] = options.seeds?.[name] ?? new TextDecoder().decode(createUser().getSeed());
-    return { name, kind, inboxPrefix, nkey: publicKeyOf(name, seeds[name]), ...permissions };
+    const account = accountOf?.get(name);
+    return { name, kind, inboxPrefix, nkey: publicKeyOf(name, seeds[name]), ...permissions, ...(account === undefined ? {} : { account }) };
   };
   const users = [
     ...checked.map((s) => {
@@ -79,7 +89,8 @@ export function generateAcl(descriptions: readonly ServiceDescription[], options
   refuseShared(users, (u) => u.inboxPrefix, (a, b, v) => `"${a}" and "${b}" would share the inbox prefix ${v}, so each could read the other's replies: rename one.`);
   refuseShared(users, (u) => u.nkey, (a, b) => `"${a}" and "${b}" have the same nkey (a seed file copied?): delete one of their seed files to get a new key.`);
   problems.sort((a, b) => compare(a.caller, b.caller) || compare(a.subject ?? a.call, b.subject ?? b.call));
-  return { users, matrix, problems, seeds };
+  const accounts = accountOf === undefined ? [] : linkAccounts(accountOf, checked, matrix);
+  return { users, matrix, problems, accounts, seeds };
 }
 
 // Two users must never share what tells them apart to the server (key) or guards their replies (inbox).

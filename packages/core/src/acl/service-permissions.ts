@@ -1,6 +1,8 @@
 import type { ServiceDescription } from '../app/describe';
 import {
   DIRECT_PREFIX,
+  VERSION_PREFIX,
+  versionToken,
   DISCOVER_SUBJECT,
   DOWN_SUBJECT,
   HEALTH_SUBJECT,
@@ -13,6 +15,7 @@ import {
 import { DEAD_LETTER_PREFIX } from '../durable/durable-plan';
 import { compare } from './authorization-matrix';
 import type { AclPermissions } from './acl-model';
+import { MIRRORS_SUBJECT } from '../control/mirror-summary';
 import { RULES_CREATED_ADVISORY, RULES_DELETED_ADVISORY, RULES_STREAM } from '../control/rules-bucket';
 
 // Reading the control plane's rules (app.rules, client.rules), and only reading them: the JetStream
@@ -26,20 +29,22 @@ const SRV_VERBS = ['PING', 'INFO', 'STATS'] as const;
 
 /**
  * The permissions of a service's user: subscribe to its endpoints in their queue groups, its
- * `@On` patterns, its instance-addressed and discovery subjects and its own inbox; publish the
+ * `@On` patterns, its instance-addressed, version-addressed and discovery subjects and its own inbox; publish the
  * requests it may make (`granted`, also instance-addressed), the events it emits, the discovery
  * announcements, the JetStream API of its own durable consumers, and read the control plane's rules.
  */
 export function servicePermissions(s: ServiceDescription, granted: readonly string[], inboxPrefix: string): AclPermissions {
   const srv = toSrvName(s.name);
   const subscribe = [
-    ...s.endpoints.flatMap((e) => [`${e.subject} ${e.queue}`, `${DIRECT_PREFIX}.*.${e.subject}`]),
+    ...s.endpoints.flatMap((e) => [`${e.subject} ${e.queue}`, `${DIRECT_PREFIX}.*.${e.subject}`, `${VERSION_PREFIX}.${versionToken(s.version)}.${e.subject} ${e.queue}`]),
     ...s.subscriptions.filter((e) => e.durable === undefined).map((e) => (e.queue === undefined ? e.pattern : `${e.pattern} ${e.queue}`)),
     ...SRV_VERBS.flatMap((v) => [`${SRV_PREFIX}.${v}`, `${SRV_PREFIX}.${v}.${srv}`, `${SRV_PREFIX}.${v}.${srv}.*`]),
     DISCOVER_SUBJECT,
     `${INSTANCE_PREFIX}.*`,
     HEALTH_SUBJECT,
     `${HEALTH_SUBJECT}.*`,
+    // app.client answers with its mirror figures once a mirror rule was in force.
+    MIRRORS_SUBJECT,
     // The registry of app.client (client-side strategies, waitFor) listens to the announcements.
     UP_SUBJECT,
     DOWN_SUBJECT,

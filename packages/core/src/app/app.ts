@@ -5,7 +5,7 @@ import type { MeshClient } from '../client/mesh-client';
 import { connectNats, drainAndClose, isNatsConnection, type NatsConnectOptions, type NatsInput } from '../client/nats-connection';
 import { inboxPrefixOf } from '../acl/inbox-prefix';
 import { DiscoveryResponder } from '../discovery/discovery-responder';
-import { DIRECT_PREFIX } from '../discovery/discovery-subjects';
+import { DIRECT_PREFIX, VERSION_PREFIX, versionToken } from '../discovery/discovery-subjects';
 import { HOST_NAME, NATSMESH_VERSION, type InstanceInfo } from '../discovery/instance-info';
 import type { SrvService } from '../discovery/srv-responses';
 import type { ConsumerPlan, StreamPlan } from '../durable/durable-plan';
@@ -25,6 +25,7 @@ import { describeService, type MiddlewareNamesOf, type ServiceDescription } from
 import type { HealthReport } from '../health/health-report';
 import { HealthResponder } from '../health/health-responder';
 import { notReady, type AppState } from '../health/readiness';
+import { serveFaults, type FaultableEndpoint } from '../control/serve-faults';
 import { startControlPlane } from '../control/control-plane';
 import type { RulesView } from '../control/rules-model';
 
@@ -55,6 +56,8 @@ export interface AppParts {
         readonly endpoints: readonly RequestSubject[];
       }
     | undefined;
+  /** The endpoints as the control plane's server-side faults see them, and the names the app's client calls as. */
+  readonly faults: { readonly endpoints: readonly FaultableEndpoint[]; readonly callers: ReadonlySet<string> };
   /** The control plane's JetStream domain; undefined when `control: false`. */
   readonly control: { readonly domain: string | undefined } | undefined;
   /** Undefined when discovery is off. */
@@ -104,6 +107,7 @@ export class App {
   private connected = false;
   private startedAt: number | undefined;
   private healthResponder: HealthResponder | undefined;
+  private stopFaults: (() => void) | undefined;
   private readonly metricsServer: MetricsServer | undefined;
   /**
    * The app's prom-client `Registry` (its own, not prom-client's global one) when
@@ -202,7 +206,10 @@ export class App {
       const nc = this.nc;
       client.attach(nc, false);
       // Before the first subscription: the app serves with the rules in force, never without them.
-      if (this.parts.control) await startControlPlane(client, nc, logger, this.parts.control.domain);
+      if (this.parts.control) {
+        await startControlPlane(client, nc, logger, this.parts.control.domain);
+        this.followFaults(this.rules);
+      }
       if (this.parts.discovery) {
         // First, so that askers see "starting" meanwhile; it stays until release(), so they see "stopping" too.
         this.healthResponder = new HealthResponder(this.instanceId, () => this.health(), logger);
@@ -211,11 +218,19 @@ export class App {
       for (const route of routes) {
         this.subs.push(nc.subscribe(route.subject, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
       }
+      // Each endpoint of this version of its service, in the same queue group: where nats-server
+      // weighted mappings (natsmesh route export) send a version's share of plain NATS callers.
+      const versions = new Map(this.parts.definitions.map((d) => [d.name, versionToken(d.version)]));
+      for (const route of routes) {
+        if (route instanceof EndpointRoute) {
+          this.subs.push(nc.subscribe(`${VERSION_PREFIX}.${versions.get(route.serviceName)}.${route.subject}`, { queue: route.queue, callback: route.onMessage }));
+        }
+      }
       if (this.parts.discovery) {
         // Each endpoint of this instance alone, for client-side strategies that pick the instance.
         const direct = `${DIRECT_PREFIX}.${this.instanceId}`;
         for (const route of routes) {
-          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: route.onMessage }));
+          if (route instanceof EndpointRoute) this.subs.push(nc.subscribe(`${direct}.${route.subject}`, { callback: (err, msg) => route.onMessage(err, msg) }));
         }
       }
       const durables = this.parts.durables;
@@ -275,6 +290,17 @@ export class App {
     logger.info('natsmesh app stopped');
   }
 
+  /**
+   * Injects the faults of `view` (the control plane's rules) from now on until the app stops:
+   * server-side ones into this app's endpoints, client-side ones into `app.client`'s calls.
+   */
+  private followFaults(view: RulesView): void {
+    const { faults, logger, client } = this.parts;
+    this.stopFaults?.();
+    this.stopFaults = serveFaults(view, faults.endpoints, logger);
+    client.followFaultRules(view, faults.callers, logger);
+  }
+
   private instanceInfo(heartbeatInterval: number): InstanceInfo {
     const info: InstanceInfo = {
       id: this.instanceId,
@@ -290,6 +316,8 @@ export class App {
   }
 
   private async release(): Promise<void> {
+    this.stopFaults?.();
+    this.stopFaults = undefined;
     this.responder?.stop(undefined);
     this.responder = undefined;
     this.healthResponder?.stop();

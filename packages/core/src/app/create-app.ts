@@ -82,6 +82,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   client.useMiddleware(appMiddleware);
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   client.useIdentity(identity?.signer);
+  // Calls that are not a handler's ctx.request (a job's app.client.request) come from the app's one service, if it has one.
+  client.callerName = definitions.length === 1 ? definitions[0].name : undefined;
   // A fire-and-forget ctx.emit whose async emit middleware failed: nobody awaits it, so the log says it.
   client.onDroppedEmitFailure = (err, subject) => logSafely(() => logger.warn({ err, subject }, 'event not emitted: its emit middleware failed and nobody awaited the emit'));
   client.onPermissionViolation = (v, request) => logSafely(() => logPermissionViolation(logger, definitions, v, request));
@@ -151,6 +153,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   });
   const middlewareOf: MiddlewareNamesOf = (_, handler) => names.get(handler) ?? [];
 
+  const versionOf = new Map(definitions.map((d) => [d.name, d.version]));
+  const faultable = routes.flatMap((r) =>
+    r instanceof EndpointRoute
+      ? [{ route: r, scope: { service: r.serviceName, endpoint: r.definition.name, version: versionOf.get(r.serviceName)! }, count: metrics?.forFaults(r.serviceName, r.definition.name) }]
+      : [],
+  );
+
   const srvServices = definitions.map((d) => ({
     description: describeService(d, middlewareOf),
     stats: new Map(routes.flatMap((r) => (r instanceof EndpointRoute && r.serviceName === d.name ? [[r.definition.name, r.stats] as const] : []))),
@@ -169,6 +178,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     inFlight,
     drainTimeout,
     metrics: metrics === undefined ? undefined : { meshMetrics: metrics, options: metricsOptions! },
+    faults: { endpoints: faultable, callers: new Set(definitions.map((d) => d.name)) },
     discovery: heartbeatInterval === 0 ? undefined : { heartbeatInterval, services: srvServices },
     control: options.control === false ? undefined : { domain: options.jetstream?.domain },
     durables:

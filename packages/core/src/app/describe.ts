@@ -17,6 +17,8 @@ export interface ServiceDescription {
   queue: string;
   metadata: Record<string, string>;
   calls: string[];
+  /** `@Service({ account })`, when set. */
+  account?: string;
   emits: { subject: string; payload?: string; description?: string; payloadSchema?: JsonSchema }[];
   endpoints: {
     name: string;
@@ -74,6 +76,7 @@ export function describeService(s: ServiceDefinition, middlewareOf: MiddlewareNa
     queue: s.queue,
     metadata: { ...s.metadata },
     calls: [...s.calls],
+    account: s.account,
     emits: s.emits.map((e) =>
       prune({ subject: e.subject, payload: e.payload?.name, description: e.description, payloadSchema: schemaOf(e.payload) }),
     ),

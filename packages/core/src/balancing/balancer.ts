@@ -1,3 +1,4 @@
+import type { VersionTarget } from '../control/call-decision';
 import type { MeshRegistry } from '../discovery/mesh-registry';
 import { hashString, rendezvousScore } from './rendezvous-hash';
 import type { Strategy } from './strategy';
@@ -62,9 +63,10 @@ export class Balancer {
   /**
    * The instance for a call, or undefined when the registry knows none (the queue group then
    * picks). Instances for which `isOpen` says their circuit is open are passed over while others remain.
+   * With `version` (a routing rule's choice), only instances hosting that version of the endpoint's service are candidates.
    */
-  pick(subject: string, strategy: Strategy, key: string | undefined, isOpen?: (instanceSubject: string) => boolean): Target | undefined {
-    let nodes = this.nodesOf(subject);
+  pick(subject: string, strategy: Strategy, key: string | undefined, isOpen?: (instanceSubject: string) => boolean, version?: VersionTarget): Target | undefined {
+    let nodes = this.nodesOf(subject, version);
     if (nodes.length === 0) return undefined;
     if (isOpen !== undefined) {
       const closed = nodes.filter((n) => !isOpen(n.subject));
@@ -73,8 +75,9 @@ export class Balancer {
     let node: Node;
     switch (strategy) {
       case 'round-robin': {
-        const turn = this.turns.get(subject) ?? 0;
-        this.turns.set(subject, turn + 1);
+        const turns = version?.nodesKey ?? subject;
+        const turn = this.turns.get(turns) ?? 0;
+        this.turns.set(turns, turn + 1);
         node = nodes[turn % nodes.length];
         break;
       }
@@ -108,19 +111,21 @@ export class Balancer {
 
   /** Drops what is known of an instance that no longer answers, until the registry lists it again. */
   forget(instanceId: string): void {
-    for (const [subject, nodes] of this.nodes) this.nodes.set(subject, nodes.filter((n) => n.id !== instanceId));
+    for (const [cacheKey, nodes] of this.nodes) this.nodes.set(cacheKey, nodes.filter((n) => n.id !== instanceId));
   }
 
-  private nodesOf(subject: string): Node[] {
-    let nodes = this.nodes.get(subject);
+  private nodesOf(subject: string, version: VersionTarget | undefined): Node[] {
+    const cacheKey = version?.nodesKey ?? subject;
+    let nodes = this.nodes.get(cacheKey);
     if (nodes) return nodes;
     nodes = [];
     for (const s of this.registry?.instances() ?? []) {
       const direct = s.info.direct;
-      if (direct === undefined || !s.info.services.some((d) => d.endpoints.some((e) => e.subject === subject))) continue;
+      const serves = s.info.services.some((d) => (version === undefined || d.version === version.version) && d.endpoints.some((e) => e.subject === subject));
+      if (direct === undefined || !serves) continue;
       nodes.push({ id: s.info.id, zone: s.info.zone, subject: `${direct}.${subject}`, hash: hashString(s.info.id) });
     }
-    this.nodes.set(subject, nodes);
+    this.nodes.set(cacheKey, nodes);
     return nodes;
   }
 

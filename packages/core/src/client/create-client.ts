@@ -20,6 +20,11 @@ import { describeValue } from '../options/check-millis';
 export interface ClientOptions extends ClientPolicyOptions {
   /** Connection options, or an open connection that the caller keeps owning. */
   nats?: NatsInput;
+  /**
+   * The name of the calling service or role this client calls as, for route rules that match on
+   * the caller (`match: [{ caller: 'web', version: '2.0.0' }]`). Default: `identity.name` when set.
+   */
+  name?: string;
   /** Default request timeout in ms (5000; 1 … 2^31-1). */
   timeout?: number;
   /**
@@ -64,7 +69,7 @@ export interface ClientOptions extends ClientPolicyOptions {
  * const reply = await client.request('hotel.booking.save', { guest: 'Ann', room: 3 });
  * await client.close();
  * @throws MeshError `UNAVAILABLE` when no NATS server answers, `UNAUTHORIZED` when it refuses the credentials,
- * `INVALID_OPTIONS` for options that are not an object, a `control` that is not a boolean, a `logger` that is not a pino logger or false, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
+ * `INVALID_OPTIONS` for options that are not an object, a `control` that is not a boolean, a `name` that is not a non-empty string, a `logger` that is not a pino logger or false, a `metrics` that is not a prom-client Registry or a boolean, a timeout, policy or strategy out of range, a bad `nats` option,
  * or `middleware` that is not an array of middleware objects or classes, or has an entry with only server hooks (no `call` or `emit`); `UNRESOLVED_DEPENDENCY` for a middleware class that cannot be built.
  */
 export async function createClient(options: ClientOptions = {}): Promise<MeshClient> {
@@ -78,6 +83,7 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   const client = new MeshClient(options.timeout, options, clientMetricsOption(options.metrics, 'createClient'));
   if (tracing !== undefined) client.useBuiltIns([tracing.forClient()]);
   client.useIdentity(resolveIdentity(options.identity, 'createClient')?.signer);
+  client.callerName = callerName(options);
   // Before connecting: a bad middleware list leaves no connection behind.
   const middleware = new MiddlewareResolver(rootContainer.createChildContainer()).resolve(options.middleware, 'createClient option');
   checkClientHooks(middleware, 'createClient option');
@@ -85,6 +91,19 @@ export async function createClient(options: ClientOptions = {}): Promise<MeshCli
   const given = options.nats;
   const nc = isNatsConnection(given) ? given : await connectNats(given, 'natsmesh-client');
   client.attach(nc, !isNatsConnection(given));
-  if (options.control !== false) await startControlPlane(client, nc, logger, undefined);
+  if (options.control !== false) {
+    await startControlPlane(client, nc, logger, undefined);
+    // A client-side fault matching on a caller applies to a client signing as that caller.
+    const callers = new Set(options.identity?.name === undefined ? [] : [options.identity.name]);
+    client.followFaultRules(client.rules, callers, logger);
+  }
   return client;
+}
+
+function callerName(options: ClientOptions): string | undefined {
+  const name = options.name ?? options.identity?.name;
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new MeshError('INVALID_OPTIONS', `createClient option name is ${describeValue(name)}: use the calling service's or role's name, e.g. 'web'.`);
+  }
+  return name;
 }

@@ -36,9 +36,17 @@ import { middlewareFailure } from './middleware-failure';
 import { plainSendStep } from './policies/send-step';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { watchPermissions, type PermissionViolation } from './permission-watch';
+import type { Send } from './policies/send-step';
+import type { ClientFaultPlan } from '../control/client-fault-plan';
+import { faultedSend } from '../control/client-faults';
+import { followClientFaults } from '../control/client-fault-rules';
+import type { Logger } from '../logging/logger';
 import { LiveRules } from '../control/live-rules';
 import type { RulesFollower } from '../control/rules-follower';
 import type { RulesView } from '../control/rules-model';
+import type { CallDecision } from '../control/call-decision';
+import { CallRouter } from '../control/call-router';
+import { CALLER_OPTION, type WithCaller } from '../control/caller-option';
 
 export type { DurableEmitOptions, EmitAck, EmitOptions } from './durable-emit';
 
@@ -70,8 +78,14 @@ export class MeshClient {
   private js: JetStreamClient | undefined;
   /** @internal Undefined until a policy is configured or a call asks for one: plain calls never look. */
   policies: CallPolicies | undefined;
-  /** True once the client has policies, a default strategy or `call` middleware; until then no call looks further. */
+  /** True once the client has policies, a default strategy or `call` middleware, or while client-side faults are in force; until then no call looks further. */
   private piped = false;
+  /** {@link piped} without the faults: what it goes back to when the last client-side fault ends. */
+  private pipedBase = false;
+  /** The registry once started, for the version of an instance a call is addressed to. */
+  private registryNow: MeshRegistry | undefined;
+  /** Stops following the client-side faults of the rules; undefined when not following. */
+  private stopFaultRules: (() => void) | undefined;
   /** The built-in policies as one pipeline, composed with the policies. */
   private policyChain: Step<CallContext> | undefined;
   /** The client-wide `call` middleware around {@link callInner}; undefined when none. */
@@ -87,7 +101,7 @@ export class MeshClient {
   private outerCall: Step<CallContext> | undefined;
   /** Bounds calls through user `call` middleware by their deadline; made with the first such call. */
   private chainDeadlines: ChainDeadlines | undefined;
-  private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers));
+  private readonly plainSend: Step<CallContext> = plainSendStep((subject, payload, timeout, headers, ctx) => this.send(subject, payload, timeout, headers, ctx));
   private balancing: Promise<Balancer> | undefined;
   private balancerReady: Balancer | undefined;
   private readonly strategy: Strategy | undefined;
@@ -122,6 +136,15 @@ export class MeshClient {
   /** @internal What {@link rules} reads; filled by the control plane's follower from connect to close. */
   readonly liveRules = new LiveRules();
   private rulesFollower: RulesFollower | undefined;
+  private router: CallRouter | undefined;
+  /** Per-subject decisions of the route and mirror rules in force; undefined while none covers a subject, so calls look no further. */
+  private decisions: ReadonlyMap<string, CallDecision> | undefined;
+  /**
+   * @internal The calling service's name for route rules that match on the caller, when a call
+   * does not say (`ctx.request` says its handler's service): `createClient({ name })`, or the one
+   * service an app hosts.
+   */
+  callerName: string | undefined;
 
   /**
    * @throws MeshError `INVALID_OPTIONS` for an unknown strategy or a bad retry policy.
@@ -144,7 +167,7 @@ export class MeshClient {
     const strategy = options.strategy;
     if (strategy !== undefined && !STRATEGIES.has(strategy)) throw badStrategy(strategy);
     this.strategy = strategy === 'queue' ? undefined : strategy;
-    this.piped = this.strategy !== undefined || clientMetrics !== undefined;
+    this.piped = this.pipedBase = this.strategy !== undefined || clientMetrics !== undefined;
     if (this.resilience.retry !== undefined || this.resilience.breaker !== undefined || this.resilience.throttle !== undefined) this.policyState();
   }
 
@@ -188,6 +211,29 @@ export class MeshClient {
     this.js = undefined;
     this.stopPermissionWatch?.();
     this.stopPermissionWatch = watchPermissions(nc, (v) => this.onRefused(v));
+    // Its calls follow the route and mirror rules of {@link rules}, the one place the client reads rules from.
+    this.router?.stop();
+    this.router = new CallRouter(this.liveRules, {
+      connection: nc,
+      registry: () => this.registry(),
+      balancer: () => this.balancer(),
+      send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
+      metrics: this.clientMetrics,
+      callerName: () => this.callerName,
+      publish: (decisions) => {
+        this.decisions = decisions;
+      },
+    });
+    this.router.start();
+  }
+
+  /**
+   * @internal Resolves once calls follow the route and mirror rules now in {@link rules}: at once
+   * without any, else once the registry first gathered the mesh (versions and endpoint subjects
+   * come from discovery). The control plane awaits it before the client resolves or the app serves. Never rejects.
+   */
+  routesApplied(): Promise<void> {
+    return this.router?.applied() ?? Promise.resolve();
   }
 
   // A refused publish fails its request at once with FORBIDDEN instead of waiting for the timeout.
@@ -209,7 +255,7 @@ export class MeshClient {
     this.userEmits = emitLayers(list);
     this.callChain = calls.length === 0 ? undefined : compose(calls, this.callInner);
     this.composeEmits();
-    if (this.callChain !== undefined) this.piped = true;
+    if (this.callChain !== undefined) this.pipe();
   }
 
   /**
@@ -224,7 +270,7 @@ export class MeshClient {
     this.builtInEmits = emitLayers(list);
     this.outerCall = this.builtInCalls.length === 0 ? undefined : compose(this.builtInCalls, this.userCall);
     this.composeEmits();
-    if (this.outerCall !== undefined) this.piped = true;
+    if (this.outerCall !== undefined) this.pipe();
   }
 
   private composeEmits(): void {
@@ -258,6 +304,8 @@ export class MeshClient {
       };
       registry.on('up', learnFrom);
       await registry.start();
+      // Not when close() or a restart came in between: that registry belongs to the old connection.
+      if (this.nc === nc) this.registryNow = registry;
       return registry;
     })();
     return this.registryStarting;
@@ -291,8 +339,14 @@ export class MeshClient {
   }
 
   detach(): void {
+    this.router?.stop();
+    this.router = undefined;
     const registry = this.registryStarting;
     this.registryStarting = undefined;
+    this.registryNow = undefined;
+    this.stopFaultRules?.();
+    this.stopFaultRules = undefined;
+    this.useFaults(undefined);
     void registry?.then((r) => r.stop(), () => undefined);
     this.requester?.close();
     this.requester = undefined;
@@ -328,10 +382,11 @@ export class MeshClient {
     } catch (err) {
       return Promise.reject(err);
     }
-    // One boolean and, with options, five field reads decide: without policies or middleware a
-    // call takes the plain path below, which is the path as it was before either existed.
-    if (this.piped || (options !== undefined && (wantsPolicy(options) || options.middleware !== undefined))) {
-      return this.requestThroughPipeline<T>(subject, data, payload, options);
+    // One boolean, one Map lookup when rules are in force and, with options, five field reads decide: without
+    // policies, rules or middleware a call takes the plain path below, which is the path as it was before they existed.
+    const decision = this.decisions?.get(subject);
+    if (this.piped || decision !== undefined || (options !== undefined && (wantsPolicy(options) || options.middleware !== undefined))) {
+      return this.requestThroughPipeline<T>(subject, data, payload, options, decision);
     }
     let timeout = this.defaultTimeout;
     let hdrs: MsgHdrs | undefined;
@@ -350,15 +405,15 @@ export class MeshClient {
     return requester.request(subject, payload, timeout, hdrs) as Promise<T>;
   }
 
-  private requestThroughPipeline<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<T> {
+  private requestThroughPipeline<T>(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined, decision: CallDecision | undefined): Promise<T> {
     try {
-      return this.pipelineCall(subject, data, payload, options) as Promise<T>;
+      return this.pipelineCall(subject, data, payload, options, decision) as Promise<T>;
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  private pipelineCall(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined): Promise<unknown> {
+  private pipelineCall(subject: string, data: unknown, payload: Uint8Array, options: RequestOptions | undefined, decision: CallDecision | undefined): Promise<unknown> {
     let timeout = this.defaultTimeout;
     if (options?.timeout !== undefined) timeout = callTimeout(options.timeout);
     const strategy = options?.strategy ?? this.strategy;
@@ -370,20 +425,29 @@ export class MeshClient {
       policied = this.policies !== undefined && this.policies.covers(subject);
     }
     const perCall = options?.middleware === undefined ? undefined : perCallLayers(options.middleware, 'call', 'request');
-    if (!policied && perCall === undefined && this.callChain === undefined && (this.outerCall === undefined || this.plainMeter !== undefined)) {
+    const plain = perCall === undefined && this.callChain === undefined && (this.outerCall === undefined || this.plainMeter !== undefined);
+    // Rules on a subject with no other policy: applied without the pipeline once the balancer is ready.
+    const routed = plain && decision !== undefined && !policied && this.balancerReady !== undefined && this.router !== undefined;
+    if (plain && (!policied || routed)) {
       let hdrs = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
       if (options?.timeout !== undefined) hdrs = withDeadline(hdrs, timeout);
-      if (this.plainMeter === undefined) return this.send(subject, payload, timeout, hdrs);
-      // Metrics alone: the same count and time as their `call` layer, without a CallContext.
       const started = performance.now();
-      return this.plainMeter.timed(subject, started, this.send(subject, payload, timeout, hdrs));
+      const sent = routed
+        ? this.router!.call(this.balancerReady!, decision!, subject, payload, timeout, hdrs, (options as WithCaller | undefined)?.[CALLER_OPTION] ?? this.callerName)
+        : this.send(subject, payload, timeout, hdrs);
+      if (this.plainMeter === undefined) return sent;
+      // Metrics alone: the same count and time as their `call` layer, without a CallContext.
+      return this.plainMeter.timed(subject, started, sent);
     }
-    if (policied) this.policyState();
+    if (decision !== undefined) policied = true;
+    // Rules alone do not pipe every call of the client, as a configured policy does: only those on their subjects.
+    if (policied) this.policyState(decision === undefined);
     const given = options?.headers === undefined ? undefined : toMsgHdrs(options.headers);
     const ctx = new CallContext(subject, data, options ?? NO_OPTIONS, timeout, Date.now() + timeout, this, given, payload);
     ctx.perCall = perCall;
     ctx.policied = policied;
     ctx.strategy = strategy;
+    ctx.decision = decision;
     return this.outerCall === undefined ? this.userCall(ctx) : Promise.resolve(this.outerCall(ctx));
   }
 
@@ -400,12 +464,15 @@ export class MeshClient {
     return ctx.perCall === undefined ? core(ctx) : compose(ctx.perCall, core)(ctx);
   };
 
-  /** @internal Sends one request (the muxed requester); rejects with `UNAVAILABLE` once closed. */
-  send(subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined): Promise<unknown> {
+  /** Sends one request (the muxed requester); rejects with `UNAVAILABLE` once closed. */
+  private readonly sendDirect: Send = (subject, payload, timeout, headers) => {
     const requester = this.requester;
     if (!requester) return Promise.reject(this.unusable());
     return requester.request(subject, payload, timeout, headers);
-  }
+  };
+
+  /** @internal Sends one request: {@link sendDirect}, or through the client-side faults while some are in force. */
+  send: Send = this.sendDirect;
 
   /** @internal The balancer of client-side strategies, itself once started; starts the registry on first use. */
   balancer(): Balancer | Promise<Balancer> {
@@ -455,8 +522,42 @@ export class MeshClient {
     }
   }
 
-  private policyState(): CallPolicies {
-    this.piped = true;
+  private pipe(): void {
+    this.piped = this.pipedBase = true;
+  }
+
+  /**
+   * @internal Puts the client-side faults of the control plane in force (`where: 'client'`), or
+   * takes them out (undefined, or a plan without faults): the client's send is swapped, so
+   * while no fault is in force a call pays nothing for them. `log` is the app's logger for
+   * `app.client`.
+   */
+  useFaults(plan: ClientFaultPlan | undefined, log?: Logger): void {
+    const on = plan !== undefined && !plan.empty;
+    this.send = !on
+      ? this.sendDirect
+      : faultedSend({
+          plan,
+          send: this.sendDirect,
+          versionOf: (id, subject) => versionOn(this.registryNow?.instance(id), subject),
+          counter: (subject) => this.clientMetrics?.forFaults(subject),
+          log,
+        });
+    // The plainest path skips send(): while faults are in force every call takes the pipelined one.
+    this.piped = this.pipedBase || on;
+  }
+
+  /**
+   * @internal Follows the client-side faults of `view` (the control plane's rules) until the
+   * client lets go of its connection. `callers` are the names this client calls as.
+   */
+  followFaultRules(view: RulesView, callers: ReadonlySet<string>, log?: Logger): void {
+    this.stopFaultRules?.();
+    this.stopFaultRules = followClientFaults(view, this, callers, log);
+  }
+
+  private policyState(pipe = true): CallPolicies {
+    if (pipe) this.pipe();
     if (this.policies !== undefined) return this.policies;
     const metrics = this.clientMetrics;
     const onCircuit =
@@ -473,8 +574,13 @@ export class MeshClient {
       observer: metrics,
       throttled: this.resilience.throttle !== undefined,
       broken: this.resilience.breaker !== undefined,
-      send: (subject, payload, timeout, headers) => this.send(subject, payload, timeout, headers),
+      send: (subject, payload, timeout, headers, ctx) => this.send(subject, payload, timeout, headers, ctx),
       balancer: () => this.balancer(),
+      route: {
+        callerName: () => this.callerName,
+        mirror: (ctx, mirror, primary) => this.router?.mirror(ctx, mirror, primary),
+      },
+      onUnrouted: (subject, version) => this.router?.unrouted(subject, version),
     });
     return policies;
   }
@@ -627,6 +733,12 @@ export class MeshClient {
     if (this.closed) return new MeshError('UNAVAILABLE', 'The client is closed (client.close() or app.stop() ended it): make a new client, or a new app.');
     return new MeshError('NOT_STARTED', 'The client is not connected: await app.start() (or use createClient()) first.');
   }
+}
+
+/** The version of the service that `subject` belongs to on an instance of the registry, undefined when not known. */
+function versionOn(instance: InstanceState | undefined, subject: string): string | undefined {
+  for (const d of instance?.info.services ?? []) if (d.endpoints.some((e) => e.subject === subject)) return d.version;
+  return undefined;
 }
 
 /** A per-call timeout, checked: 1…2^31-1 ms, whole ms. */

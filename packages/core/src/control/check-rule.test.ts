@@ -31,6 +31,8 @@ describe('checkRule', () => {
     ['a mirror without version', 'mirror', { service: 'a', percent: 5 }, 'version', 'version is missing: set it to a version such as "2.0.0"'],
     ['a fault without expiresAt', 'fault', { name: 'f', service: 'a', abort: { code: 'UNAVAILABLE', percent: 5 } }, 'expiresAt', 'expiresAt is missing: set it to the time the fault ends, epoch ms'],
     ['a fault with neither delay nor abort', 'fault', { name: 'f', service: 'a', expiresAt: later }, 'delay', 'has neither delay nor abort'],
+    ['an abort code in lower case', 'fault', { name: 'f', service: 'a', abort: { code: 'unavailable', percent: 5 }, expiresAt: later }, 'abort.code', 'abort.code is "unavailable"'],
+    ['an abort with code OK', 'fault', { name: 'f', service: 'a', abort: { code: 'OK', percent: 5 }, expiresAt: later }, 'abort.code', 'abort.code OK names no failure'],
     ['a fault name with a dot', 'fault', { name: 'a.b', service: 'a', delay: { ms: 1, percent: 1 }, expiresAt: later }, 'name', 'name is "a.b": use letters, digits, "-" or "_"'],
     ['a service with a wildcard', 'mirror', { service: 'hotel.*', version: '2', percent: 5 }, 'service', 'service is "hotel.*": use a service name'],
     ['canary steps that go down', 'canary', { service: 'a', from: '1', to: '2', steps: [50, 20], intervalMs: 1000, criteria: {} }, 'steps', 'steps are [50, 20]: use increasing percentages that end at 100'],

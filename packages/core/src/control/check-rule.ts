@@ -4,6 +4,7 @@ import { describeValue } from '../options/check-millis';
 import type { FieldError } from '../validation/dto-validator';
 import { ruleKey, type CanaryRule, type FaultRule, type MeshRules, type MirrorRule, type RouteRule } from './rules-model';
 import { RULE_KINDS, RULE_SCHEMAS, type RuleKind } from './rule-schemas';
+import { faultCodeProblem } from './fault-code';
 
 /** The rule type of each kind. */
 export interface RuleOfKind {
@@ -125,6 +126,9 @@ function semanticProblems(kind: RuleKind, rule: RuleOfKind[RuleKind], prefix: st
     if (f.delay === undefined && f.abort === undefined) {
       problems.push({ field: at('delay'), keyword: 'required', message: `${prefix === '' ? 'the fault' : at('')} has neither delay nor abort: add delay: { ms, percent } or abort: { code, percent }` });
     }
+    // The schema checks the code's shape; codes the metrics give another meaning (OK, OTHER, EXPIRED) are refused here.
+    const codeProblem = f.abort === undefined ? undefined : faultCodeProblem(f.abort.code);
+    if (codeProblem !== undefined) problems.push({ field: at('abort.code'), keyword: 'code', message: prefix === '' ? codeProblem : `${prefix}.${codeProblem}` });
   } else if (kind === 'canary') {
     const c = rule as CanaryRule;
     const steps = c.steps;

@@ -20,6 +20,18 @@ export const HEALTH_SUBJECT = '$NATSMESH.HEALTH';
 export const DIRECT_PREFIX = '$NATSMESH.I';
 
 /**
+ * `$NATSMESH.V.<version token>.<subject>`: the endpoint `<subject>` of the instances running one
+ * version of its service, in the endpoint's queue group; what nats-server weighted subject
+ * mappings split traffic to (`natsmesh route export`, {@link versionToken}).
+ */
+export const VERSION_PREFIX = '$NATSMESH.V';
+
+/** A service version as one subject token: its dots become `_` (`1.2.0` → `1_2_0`; semver has no `_`, so no two versions meet). */
+export function versionToken(version: string): string {
+  return version.replace(/[.\s*>]/g, '_');
+}
+
+/**
  * The Service API name of a natsmesh service. ADR-32 names allow only `[A-Za-z0-9_-]`, so
  * every other character (the dots of `hotel.booking`) becomes `_`: `hotel_booking`. The
  * natsmesh name stays in the metadata key `natsmesh.service`.

@@ -24,6 +24,13 @@ export interface ServiceOptions {
    * service that declares the call in its `calls`. Enforced by nats-server (see `natsmesh acl`).
    */
   readonly allow?: readonly string[];
+  /**
+   * The NATS account the service's generated user belongs to in accounts mode of `natsmesh acl`
+   * (one per team or bounded context, e.g. `PAYMENTS`; `[A-Za-z0-9_-]+`). Calls and events cross
+   * accounts only through the service exports and imports the generator writes for declared callers.
+   * An `--accounts` mapping file overrides it. Unset: the default account.
+   */
+  readonly account?: string;
 }
 
 /** Options of {@link Handle}. */

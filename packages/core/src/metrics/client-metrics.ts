@@ -8,6 +8,8 @@ import { loadPromClient } from './load-prom-client';
 import { DURATION_BUCKETS } from './duration-buckets';
 import { Tallies } from './tally';
 import { CodeTallies, CodeWarnings } from './code-label';
+import { RoutingMetrics } from './routing-metrics';
+import type { CountFault } from '../control/fault-decision';
 
 /**
  * Most distinct `subject` label values a registry's client metrics take; calls to further
@@ -50,12 +52,14 @@ export class ClientMetrics implements PolicyObserver {
   private readonly retries: Counter<'subject'>;
   private readonly throttles: Counter<'subject'>;
   private readonly transitions: Counter<'subject' | 'state'>;
+  private readonly faults: Counter<'subject' | 'fault' | 'kind'>;
   private readonly series = new Map<string, SubjectSeries>();
   private other: SubjectSeries | undefined;
   private readonly circuits = new Set<CircuitSource>();
   /** @internal */ readonly codeWarnings: CodeWarnings;
   /** The built-in `call` middleware counting each call, outermost. */
   readonly middleware: Middleware;
+  private routingMetrics: RoutingMetrics | undefined;
 
   /**
    * The client metrics of `registry`, made (and registered in it) on first use.
@@ -112,6 +116,12 @@ export class ClientMetrics implements PolicyObserver {
         labelNames: ['subject', 'state'],
         registers,
       });
+      this.faults = new prom.Counter({
+        name: 'natsmesh_client_faults_injected_total',
+        help: "Client-side faults of the control plane (where: 'client') injected by this process into its calls, by subject called, fault name and kind (delay or abort); counted per attempt.",
+        labelNames: ['subject', 'fault', 'kind'],
+        registers,
+      });
     } catch (err) {
       throw new MeshError(
         'INVALID_OPTIONS',
@@ -157,12 +167,28 @@ export class ClientMetrics implements PolicyObserver {
     );
   }
 
+  /** @internal The mirror and route series, registered on first use; their `subject` label is capped as the others are. */
+  routing(): RoutingMetrics {
+    return (this.routingMetrics ??= new RoutingMetrics(this.registry));
+  }
+
+  /** @internal The `subject` label of calls to `subject` (`other` past the cap). */
+  labelOf(subject: string): string {
+    return this.seriesOf(subject).label;
+  }
+
   retried(subject: string): void {
     this.seriesOf(subject).retries().inc();
   }
 
   throttled(subject: string): void {
     this.seriesOf(subject).throttles().inc();
+  }
+
+  /** Counts the client-side faults injected into calls to `subject` (`natsmesh_client_faults_injected_total`). */
+  forFaults(subject: string): CountFault {
+    const label = this.seriesOf(subject).label;
+    return (fault, kind) => this.faults.labels(label, fault, kind).inc();
   }
 
   /** @internal Counts a circuit's change of state, under the subject called (not the instance-addressed one). */

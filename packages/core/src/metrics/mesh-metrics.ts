@@ -7,6 +7,7 @@ import { Tallies } from './tally';
 import { CodeWarnings, type CodeTallies } from './code-label';
 import { ClientMetrics } from './client-metrics';
 import { DURATION_BUCKETS } from './duration-buckets';
+import type { CountFault } from '../control/fault-decision';
 
 export { DURATION_BUCKETS } from './duration-buckets';
 
@@ -27,6 +28,7 @@ export class MeshMetrics {
   readonly redeliveries = new Tallies();
   private readonly connected: Gauge;
   private readonly reconnects: Counter;
+  private readonly faults: Counter<'service' | 'endpoint' | 'fault' | 'kind'>;
 
   /** `warn` says (once each) that codes were counted as `OTHER` (see {@link CodeTallies}). */
   constructor(defaultMetrics: boolean, warn: (message: string) => void) {
@@ -76,6 +78,12 @@ export class MeshMetrics {
         collect: () => this.redeliveries.flush(),
       }),
     );
+    this.faults = new prom.Counter({
+      name: 'natsmesh_faults_injected_total',
+      help: 'Faults of the control plane injected into requests by this instance (server side), by fault name and kind (delay or abort).',
+      labelNames: ['service', 'endpoint', 'fault', 'kind'],
+      registers,
+    });
     this.connected = new prom.Gauge({ name: 'natsmesh_nats_connected', help: '1 while the app is connected to NATS, else 0.', registers });
     this.reconnects = new prom.Counter({ name: 'natsmesh_nats_reconnects_total', help: 'Times the NATS connection came back after a loss.', registers });
     if (defaultMetrics) prom.collectDefaultMetrics({ register: this.registry });
@@ -87,6 +95,11 @@ export class MeshMetrics {
     const meter = new EndpointMeter(labels, this.duration.labels(labels), this.requests, this.codeWarnings);
     this.meters.push(meter);
     return meter;
+  }
+
+  /** Counts the faults injected into the requests of one endpoint (`natsmesh_faults_injected_total`). */
+  forFaults(service: string, endpoint: string): CountFault {
+    return (fault, kind) => this.faults.labels(service, endpoint, fault, kind).inc();
   }
 
   /** The built-in `event` middleware counting the deliveries to one `@On` handler. */

@@ -3,6 +3,7 @@ import { copyHeaders } from '../client/headers-init';
 import type { MeshClient } from '../client/mesh-client';
 import type { RequestOptions } from '../client/request-options';
 import type { Balancer, Target } from '../balancing/balancer';
+import type { CallDecision, VersionTarget } from '../control/call-decision';
 import type { Strategy } from '../balancing/strategy';
 import type { RetryPolicy } from '../resilience/retry-policy';
 import type { Layer } from './compose';
@@ -26,8 +27,16 @@ export class CallContext {
   balanceKey: string | undefined;
   /** @internal The instance the balancer picked for this attempt; undefined: the queue subject. */
   target: Target | undefined;
+  /** @internal The CLIENT span of the call (tracing on), for built-ins that add attributes to it. */
+  traceSpan: unknown;
   /** @internal The call's retry policy, when it has one (its `attemptTimeout` bounds each attempt). */
   retry: RetryPolicy | undefined;
+  /** @internal What the route and mirror rules say about the call's subject; undefined when no rule covers it. */
+  decision: CallDecision | undefined;
+  /** @internal The version a route rule sent the call to; the balancer picks among its instances. */
+  version: VersionTarget | undefined;
+  /** @internal The strategy the call had before a route rule chose its version: used when no instance of that version is known. */
+  unrouted: Strategy | undefined;
 
   constructor(
     /** The subject called, as given to `client.request`. */

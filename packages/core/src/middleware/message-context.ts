@@ -14,6 +14,8 @@ export class MessageContext extends Context {
   private _input: unknown;
   private decoded = false;
   private _replyHeaders: MsgHdrs | undefined;
+  /** @internal The OpenTelemetry span of this message (tracing on), for built-ins that add attributes to it. */
+  traceSpan: unknown;
   /** @internal True once decoding or validating the input failed (a durable event then goes to the dead letters at once). */
   badInput = false;
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger';
 import { MAX_TIMER_MS } from '../options/check-millis';
 import { TRACE_PARENT } from '../tracing/trace-parent';
 import { CALLER_HEADER, SIGNATURE_HEADER } from '../identity/signed-request';
+import { CALLER_OPTION } from '../control/caller-option';
 import { DEADLINE_HEADER, ERROR_CODE_HEADER, ERROR_HEADER, RETRY_AFTER_HEADER, TIMEOUT_HEADER } from './wire-headers';
 
 /** What every context of one app shares; built once at start. */
@@ -33,6 +34,7 @@ export class Context {
   traceContext: unknown;
   /** @internal Set by the caller-identity middleware once the request's signature checked out. */
   verifiedCaller: string | undefined;
+  private _fault: string | undefined;
   /** @internal `trace_id` and `span_id` of this message's span (tracing on), on every line of {@link log} and of the route about it. */
   traceFields: { readonly trace_id: string; readonly span_id: string } | undefined;
 
@@ -94,7 +96,18 @@ export class Context {
    * on, also to `trace_id` and `span_id` of this message's span. Made on first read.
    */
   get log(): Logger {
-    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject, ...this.traceFields }));
+    const fault = this._fault === undefined ? undefined : { fault: this._fault };
+    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject, ...this.traceFields, ...fault }));
+  }
+
+  /** @internal The names of the faults injected into this request: the `fault` field of every line of {@link log} from then on. */
+  get fault(): string | undefined {
+    return this._fault;
+  }
+
+  set fault(names: string | undefined) {
+    this._fault = names;
+    this._log = undefined;
   }
 
   /** Publishes an event; with `{ durable: true }` through JetStream, resolving once it is stored. */
@@ -125,7 +138,8 @@ export class Context {
     } catch (err) {
       return Promise.reject(err);
     }
-    const given: RequestOptions = { ...options, timeout: this.within(options.timeout), headers };
+    // The handler's service is the caller that route rules match on.
+    const given: RequestOptions = { ...options, timeout: this.within(options.timeout), headers, [CALLER_OPTION]: this.service } as RequestOptions;
     if (this.traceContext !== undefined) (given as Record<symbol, unknown>)[TRACE_PARENT] = this.traceContext;
     return this.host.client.request<T>(subject, data, given);
   }

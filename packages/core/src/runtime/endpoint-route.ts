@@ -42,18 +42,24 @@ export interface RouteGuards {
  * pipeline are fixed, so a message costs a decode, a Context and the handler call. Without
  * middleware (no user middleware, no rate limit, no bulkhead) the subscription callback calls
  * the handler directly; with some, it runs the pipeline composed here: metrics (when on) → deadline drop → rate
- * limit → bulkhead → caller identity → app, service and handler middleware → validation → handler.
+ * limit → bulkhead → caller identity → faults → app, service and handler middleware → validation → handler.
+ * The faults layer is there only while a server-side fault of the control plane applies to the
+ * endpoint ({@link useFaults}): the pipeline is composed again when that changes, never per message.
  */
 export class EndpointRoute {
   readonly subject: string;
   readonly queue: string;
-  /** The subscription callback. */
-  readonly onMessage: (err: NatsError | null, msg: Msg) => void;
+  /** The subscription callback; replaced when faults are swapped in or out (read it per message). */
+  onMessage: (err: NatsError | null, msg: Msg) => void;
   /** Names of the middleware around the handler, outermost first (empty: none). */
   readonly middleware: readonly string[];
   private readonly fn: HandlerFn;
   private readonly defaultTimeout: number;
-  private readonly pipeline: Step<MessageContext> | undefined;
+  private pipeline: Step<MessageContext> | undefined;
+  private readonly outer: readonly Middleware[];
+  private readonly builtIns: readonly Middleware[];
+  private readonly own: readonly Middleware[];
+  private readonly meter: EndpointMeter | undefined;
   /** Counters served on `$SRV.STATS` (and, with metrics on, counted into them). */
   readonly stats: EndpointStats;
   /** The app's logger bound to this service and endpoint, for the lines about its requests. */
@@ -83,28 +89,46 @@ export class EndpointRoute {
     if (guards?.rateLimit !== undefined) builtIns.push(new RateLimit(guards.rateLimit, this.stats));
     if (guards?.bulkhead !== undefined) builtIns.push(new Bulkhead(guards.bulkhead, this.stats));
     if (guards?.identity !== undefined) builtIns.push(guards.identity);
+    this.builtIns = builtIns;
     // Tracing goes outermost, before the deadline drop, so refusals and expired drops are seen.
     // Metrics are not a layer: the route reports each request's end to the meter (this.stats).
-    const outer = tracing === undefined ? [] : [tracing];
-    const all = [...outer, ...builtIns, ...middleware];
-    this.middleware = [...(metrics === undefined ? [] : ['metrics']), ...all.map(middlewareName)];
-    if (all.length === 0) {
+    this.outer = tracing === undefined ? [] : [tracing];
+    this.own = middleware;
+    this.meter = metrics;
+    this.middleware = [...(metrics === undefined ? [] : ['metrics']), ...[...this.outer, ...builtIns, ...middleware].map(middlewareName)];
+    this.onMessage = this.composed(undefined);
+  }
+
+  /**
+   * @internal Swaps the endpoint's fault layer (the control plane's server-side faults) in, after
+   * the built-in guards and before the user's middleware, or out (undefined): the pipeline is
+   * composed again, so an endpoint without faults pays nothing per message for them. Requests
+   * already running finish on the pipeline they started on.
+   */
+  useFaults(faults: Middleware | undefined): void {
+    this.onMessage = this.composed(faults);
+  }
+
+  private composed(faults: Middleware | undefined): (err: NatsError | null, msg: Msg) => void {
+    const middleware = this.own;
+    const guards = faults === undefined ? this.builtIns : [...this.builtIns, faults];
+    let onMessage: (err: NatsError | null, msg: Msg) => void;
+    if (this.outer.length + guards.length + middleware.length === 0) {
       this.pipeline = undefined;
-      this.onMessage = this.direct;
+      onMessage = this.direct;
     } else {
-      const handler = handlerStep(instance, definition.method, validate);
+      const handler = handlerStep(this.instance, this.definition.method, this.validate);
       // Middleware may take time (an auth lookup): the deadline is checked again before the handler.
       const inner: Step<MessageContext> = middleware.length === 0 ? handler : (ctx) => (ctx.deadline <= Date.now() ? expired() : handler(ctx));
-      this.pipeline = serverPipeline([...outer, new DeadlineDrop(), ...builtIns, ...middleware], 'handle', inner);
-      this.onMessage = this.piped;
+      this.pipeline = serverPipeline([...this.outer, new DeadlineDrop(), ...guards, ...middleware], 'handle', inner);
+      onMessage = this.piped;
     }
-    if (metrics !== undefined) {
-      const base = this.onMessage;
-      this.onMessage = (err, msg) => {
-        if (!err) metrics.arrived();
-        base(err, msg);
-      };
-    }
+    const metrics = this.meter;
+    if (metrics === undefined) return onMessage;
+    return (err, msg) => {
+      if (!err) metrics.arrived();
+      onMessage(err, msg);
+    };
   }
 
   private readonly direct = (err: NatsError | null, msg: Msg): void => {

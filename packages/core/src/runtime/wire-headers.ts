@@ -11,3 +11,8 @@ export const TIMEOUT_HEADER = 'Mesh-Timeout';
 export const DEADLINE_HEADER = 'Mesh-Deadline';
 /** On a `RATE_LIMITED` reply: milliseconds until the endpoint accepts another request. */
 export const RETRY_AFTER_HEADER = 'Mesh-Retry-After';
+/**
+ * On the reply of a request a server-side fault was injected into: one value per fault,
+ * `<name>;delay=<ms>` or `<name>;abort=<code>` (see `FaultRule`).
+ */
+export const FAULT_HEADER = 'Mesh-Fault';

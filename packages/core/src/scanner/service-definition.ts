@@ -66,6 +66,8 @@ export interface ServiceDefinition {
   readonly metadata: Readonly<Record<string, string>>;
   readonly calls: readonly string[];
   readonly emits: readonly EmittedEventDefinition[];
+  /** `@Service({ account })`: the NATS account of its generated user in accounts mode. */
+  readonly account: string | undefined;
   readonly endpoints: readonly EndpointDefinition[];
   readonly subscriptions: readonly SubscriptionDefinition[];
   readonly dependencies: readonly DependencyDefinition[];

@@ -27,6 +27,21 @@ export function checkServiceOptions(where: string, options: ServiceOptions): voi
     }
   }
   checkDescription(where, options.description);
+  checkAccountName(options.account, `${where} option account`);
+}
+
+/** A NATS account name natsmesh writes into server configs and JWTs. */
+export const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Checks an account name (`@Service({ account })`, an `--accounts` mapping).
+ *
+ * @throws MeshError `INVALID_OPTIONS` naming where and the allowed characters.
+ */
+export function checkAccountName(account: unknown, where: string): void {
+  if (account !== undefined && !(typeof account === 'string' && ACCOUNT_NAME.test(account))) {
+    throw new MeshError('INVALID_OPTIONS', `${where} is ${describe(account)}: name the NATS account with letters, digits, _ or - (up to 64), e.g. "PAYMENTS".`);
+  }
 }
 
 /**

@@ -58,6 +58,7 @@ export function scanService(target: Constructor): ServiceDefinition {
       ...(options.emits ?? []).map((subject) => ({ subject, payload: undefined, description: undefined })),
       ...records.flatMap((r) => r.emits.map((e) => ({ subject: e.subject, payload: e.options.payload, description: e.options.description }))),
     ],
+    account: options.account,
     endpoints: [...handlers.values()].map((h) => ({ ...endpointOf(own.name, queue, cls, h, serviceAllow), middleware: methodUse(records, h.method) })),
     subscriptions: [...events.values()].map((e) => ({ ...subscriptionOf(queue, cls, e, [...events.values()]), middleware: methodUse(records, e.method) })),
     dependencies: dependenciesOf(target, own.paramTypes),

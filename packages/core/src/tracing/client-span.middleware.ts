@@ -26,7 +26,7 @@ export class ClientSpans implements Middleware {
 
   call(ctx: CallContext, next: Next): unknown {
     const size = ctx.payload.length;
-    return this.run(ctx.headers, traceParentOf(ctx.options), `send ${ctx.subject}`, this.tracing.api.SpanKind.CLIENT, ctx.subject, 'send', 'send', size, next);
+    return this.run(ctx.headers, traceParentOf(ctx.options), `send ${ctx.subject}`, this.tracing.api.SpanKind.CLIENT, ctx.subject, 'send', 'send', size, next, ctx);
   }
 
   emit(ctx: EmitContext, next: Next): unknown {
@@ -34,7 +34,7 @@ export class ClientSpans implements Middleware {
     return this.run(ctx.headers, traceParentOf(ctx.options), `publish ${ctx.subject}`, this.tracing.api.SpanKind.PRODUCER, ctx.subject, 'send', 'publish', size, next);
   }
 
-  private run(headers: MsgHdrs, given: unknown, name: string, kind: SpanKind, subject: string, type: string, operation: string, size: number, next: Next): unknown {
+  private run(headers: MsgHdrs, given: unknown, name: string, kind: SpanKind, subject: string, type: string, operation: string, size: number, next: Next, call?: CallContext): unknown {
     const api = this.tracing.api;
     // With a context manager the active context is the handler's span or one the user's code started inside it: the nearer parent.
     const current = api.context.active();
@@ -54,6 +54,7 @@ export class ClientSpans implements Middleware {
       parent,
     );
     const active = api.trace.setSpan(parent, span);
+    if (call !== undefined) call.traceSpan = span;
     // ctx.request forwards the incoming headers: their trace context must not go on in place of this
     // span's. Only that is removed: other fields of the propagator (baggage) are the caller's to send,
     // and inject() replaces those it writes from the active context.

@@ -91,6 +91,7 @@ function runInSpan(tracing: MeshTracing, ctx: MessageContext, parent: OtelContex
   const active = api.trace.setSpan(parent, span);
   const sc = span.spanContext();
   ctx.traceContext = active;
+  ctx.traceSpan = span;
   if (api.isSpanContextValid(sc)) ctx.traceFields = { trace_id: sc.traceId, span_id: sc.spanId };
   return finishSpan(api, span, () => api.context.with(active, next));
 }

@@ -11,6 +11,7 @@ import { FallbackMiddleware } from './fallback.middleware';
 import { RetryMiddleware } from './retry.middleware';
 import { attemptSendStep, type Send } from './send-step';
 import { StrategyMiddleware } from './strategy.middleware';
+import { RouteMiddleware, type RouteHost } from './route.middleware';
 import { ThrottleMiddleware } from './throttle.middleware';
 
 /** What the built-in policies need of their client. */
@@ -23,11 +24,15 @@ export interface PolicyChainHost {
   readonly balancer: () => Balancer | Promise<Balancer>;
   /** Told of retries and throttle refusals when metrics are on; undefined when off. */
   readonly observer?: PolicyObserver;
+  /** The caller's name and where mirror copies go, for calls on subjects with route or mirror rules. */
+  readonly route: RouteHost;
+  /** Told of each attempt a route rule sent to a version with no known instance. */
+  readonly onUnrouted: (subject: string, version: string) => void;
 }
 
 /**
  * The built-in client policies as one `call` pipeline, composed once per client, outermost
- * first: strategy (waits for the balancer, once per call) → fallback → retry and budget →
+ * first: route and mirror (picks the version, once per call) → strategy (waits for the balancer, once per call) → fallback → retry and budget →
  * balance (picks an instance per attempt) → throttle → breaker → send one attempt. Throttle and
  * breaker are in the chain only when the client has them; the others pass a call that does not
  * use them straight on.
@@ -36,10 +41,11 @@ export function policyChain(host: PolicyChainHost): Step<CallContext> {
   const { policies } = host;
   const isOpen = policies.hasBreakers() ? (s: string) => policies.existingBreaker(s)?.current === 'open' : undefined;
   const builtIns: Middleware[] = [
+    new RouteMiddleware(host.route),
     new StrategyMiddleware(host.balancer),
     new FallbackMiddleware(),
     new RetryMiddleware(policies, host.observer),
-    new BalanceMiddleware(host.send, isOpen),
+    new BalanceMiddleware(host.send, isOpen, host.onUnrouted),
   ];
   if (host.throttled) builtIns.push(new ThrottleMiddleware(policies, host.observer));
   if (host.broken) builtIns.push(new BreakerMiddleware(policies));

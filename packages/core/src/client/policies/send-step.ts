@@ -5,7 +5,7 @@ import { DEADLINE_HEADER, TIMEOUT_HEADER } from '../../runtime/wire-headers';
 import { withDeadline } from '../request-options';
 
 /** Sends one request and resolves with the decoded reply (the client's muxed requester). */
-export type Send = (subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined) => Promise<unknown>;
+export type Send = (subject: string, payload: Uint8Array, timeout: number, headers: MsgHdrs | undefined, ctx?: CallContext) => Promise<unknown>;
 
 /**
  * The innermost step of a call without policies: sends within what is left of the call's
@@ -15,7 +15,7 @@ export function plainSendStep(send: Send): Step<CallContext> {
   return (ctx) => {
     const timeout = Math.max(1, ctx.deadline - Date.now());
     const hdrs = ctx.options.timeout === undefined ? ctx.headersIfAny : withDeadline(ctx.headers, timeout);
-    return send(ctx.subject, ctx.payload, timeout, hdrs);
+    return send(ctx.subject, ctx.payload, timeout, hdrs, ctx);
   };
 }
 
@@ -33,6 +33,6 @@ export function attemptSendStep(send: Send): Step<CallContext> {
     const hdrs = ctx.headers;
     hdrs.set(TIMEOUT_HEADER, String(timeout));
     hdrs.set(DEADLINE_HEADER, String(now + timeout));
-    return send(ctx.target?.subject ?? ctx.subject, ctx.payload, timeout, hdrs);
+    return send(ctx.target?.subject ?? ctx.subject, ctx.payload, timeout, hdrs, ctx);
   };
 }
