@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, credsAuthenticator, nkeyAuthenticator, nkeys } from 'nats';
-import { createApp, createClient, scanService, type App, type Constructor } from '@natsmesh/core';
+import { createUser, encodeUser, fmtCreds, fromSeed } from '@nats-io/jwt';
+import { createAdmin, createApp, createClient, scanService, type App, type Constructor, type MeshAdmin } from '@natsmesh/core';
 import { startNatsServer } from '@natsmesh/testing';
 import { natsmesh } from './run-natsmesh';
 
@@ -121,10 +122,11 @@ describe('natsmesh acl', () => {
       expect(new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]))).toEqual(first);
     });
 
-    it('runs the hotel end to end with one .creds per service; the caller may request only what it was given', async () => {
+    it('runs the hotel end to end with one .creds per service; the caller may request only what it was given; all read the rules', async () => {
       expect((await natsmesh('acl', ...HOTEL, ...WEB, '--format', 'jwt', '--out', dir)).code).toBe(0);
-      const server = await startNatsServer({ config: readFileSync(join(dir, 'server.conf'), 'utf8') });
+      const server = await startNatsServer({ jetstream: true, config: readFileSync(join(dir, 'server.conf'), 'utf8') });
       const apps: App[] = [];
+      let admin: MeshAdmin | undefined;
       try {
         for (const service of hotel.HOTEL_SERVICES) {
           const name = scanService(service).name;
@@ -137,10 +139,20 @@ describe('natsmesh acl', () => {
           await app.start();
           apps.push(app);
         }
-        const web = await createClient({ nats: { servers: server.url, credsFile: join(dir, 'web.creds'), inboxPrefix: '_INBOX_web' } });
+        const web = await createClient({ nats: { servers: server.url, credsFile: join(dir, 'web.creds'), inboxPrefix: '_INBOX_web' }, logger: false });
         try {
           await expect(web.request('hotel.booking.save', { guest: 'Ann', room: 101, nights: 1 })).resolves.toMatchObject({ status: 'confirmed' });
           await expect(web.request('hotel.payments.charge', {}, { timeout: 100 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+          // An operator's user of the same account writes a rule: every service and the caller read it.
+          admin = await createAdmin({ nats: { servers: server.url, credsFile: await operatorCreds(dir) }, warnings: false });
+          const route = { service: 'hotel.rooms', weights: { '1.0.0': 100 } };
+          const views = [...apps.map((a) => a.rules), web.rules].map(
+            (view) => new Promise<unknown>((resolve) => (view.current().routes.length > 0 ? resolve(view.current().routes) : view.onChange((r) => r.routes.length > 0 && resolve(r.routes)))),
+          );
+          await admin.routes.set(route);
+          // Bounded, so that a failure still reaches the finally blocks that close every connection.
+          const gaveUp = new Promise((_, reject) => setTimeout(() => reject(new Error('gave up waiting for the rule in every view')), 10_000).unref());
+          expect(await Promise.race([Promise.all(views), gaveUp])).toEqual(views.map(() => [route]));
         } finally {
           await web.close();
         }
@@ -151,9 +163,20 @@ describe('natsmesh acl', () => {
         expect(inboxes.isClosed()).toBe(true);
         await nc.close();
       } finally {
+        await admin?.close();
         for (const app of apps) await app.stop();
         await server.stop();
       }
     });
   });
 });
+
+/** A user of the generated account allowed everything (as an operator's own would be), as a .creds file in `dir`. */
+async function operatorCreds(dir: string): Promise<string> {
+  const account = fromSeed(new TextEncoder().encode(readFileSync(join(dir, 'account.nk'), 'utf8').trim()));
+  const user = createUser();
+  const jwt = await encodeUser('operator', user, account, { pub: { allow: ['>'] }, sub: { allow: ['>'] } });
+  const path = join(dir, 'operator.creds');
+  writeFileSync(path, fmtCreds(jwt, user), { mode: 0o600 });
+  return path;
+}

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startNatsServer, catchMeshError, type NatsServerHandle } from '@natsmesh/testing';
 import {
+  createAdmin,
   createApp,
   createClient,
   describeService,
@@ -15,12 +16,18 @@ import {
   type App,
   type Constructor,
   type Context,
+  type MeshAdmin,
   type MeshClient,
+  type MeshRules,
+  type RulesView,
 } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { until } from './until';
 
 const audited: string[] = [];
+
+// What every generated user may publish to read the control plane's rules (app.rules, client.rules).
+const RULES_READ_PUBLISH = ['$JS.API.CONSUMER.CREATE.KV_natsmesh_rules', '$JS.API.CONSUMER.CREATE.KV_natsmesh_rules.>', '$JS.API.INFO', '$JS.FC.KV_natsmesh_rules.>'];
 
 @Service('acl.orders', { calls: ['acl.stock.take'] })
 @Emits('orders.created')
@@ -59,10 +66,13 @@ describe('generated permissions with JetStream durables and events', () => {
   const lines: Record<string, unknown>[] = [];
   const apps: App[] = [];
   let web: MeshClient;
+  let admin: MeshAdmin | undefined;
 
   beforeAll(async () => {
     acl = generateAcl(SERVICES.map((c) => describeService(scanService(c))), { callers: [{ name: 'web', calls: ['acl.orders.place'] }] });
-    server = await startNatsServer({ jetstream: true, config: renderServerAuthorization(acl) });
+    // An operator's user beside the generated ones, for the admin that writes the rules.
+    const config = renderServerAuthorization(acl).replace('  users = [\n', '  users = [\n    { user: "operator", password: "operator" }\n');
+    server = await startNatsServer({ jetstream: true, config });
     for (const service of SERVICES) {
       const name = scanService(service).name;
       const app = await createApp({
@@ -80,6 +90,7 @@ describe('generated permissions with JetStream durables and events', () => {
   });
 
   afterAll(async () => {
+    await admin?.close();
     await web?.close();
     for (const app of apps) await app.stop();
     await server?.stop();
@@ -115,6 +126,25 @@ describe('generated permissions with JetStream durables and events', () => {
     } finally {
       await lost.close();
     }
+  });
+
+  it('every service and the caller read the control plane rules (and may not write them)', async () => {
+    // Closed in afterAll: a view that never sees the rule must not leave the admin's connection open.
+    admin = await createAdmin({ nats: { servers: server.url, user: 'operator', pass: 'operator' }, warnings: false });
+    const route = { service: 'acl.stock', weights: { '0.0.0': 100 } };
+    const seen = (view: RulesView) =>
+      new Promise<MeshRules>((resolve) => {
+        if (view.current().routes.length > 0) return resolve(view.current());
+        view.onChange((rules) => rules.routes.length > 0 && resolve(rules));
+      });
+    const views = [...apps.map((a) => seen(a.rules)), seen(web.rules)];
+    // The bucket did not exist when they started: each picks it up when the admin creates it.
+    await admin.routes.set(route);
+    for (const rules of await Promise.all(views)) expect(rules.routes).toEqual([route]);
+    const kv = await apps[1].client.connection.jetstream().views.kv('natsmesh_rules', { bindOnly: true });
+    await expect(kv.put('route.acl.stock', JSON.stringify({ service: 'acl.stock', weights: { '9.9.9': 100 } }))).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    expect(await admin.routes.get('acl.stock')).toEqual(route);
+    expect(lines.filter((l) => String(l.msg).startsWith('control plane off'))).toEqual([]);
   });
 
   it('a service the callee does not allow gets FORBIDDEN, not a timeout', async () => {
@@ -156,7 +186,7 @@ describe('generateAcl refuses declarations that reach into other services (found
   });
 
   it("grants a caller no call into NATS's own subjects", () => {
-    expect(userOf('evil').publish).toEqual(['acl.orders.place']);
+    expect(userOf('evil').publish).toEqual([...RULES_READ_PUBLISH, 'acl.orders.place']);
     expect(acl().problems).toContainEqual(expect.objectContaining({ kind: 'overreach', caller: 'evil', call: '$JS.API.>' }));
   });
 });
@@ -170,15 +200,23 @@ describe('generateAcl output', () => {
     expect(renderServerAuthorization(again)).toBe(renderServerAuthorization(first));
   });
 
-  it('gives a caller role nothing but its granted requests and its own inbox', () => {
+  it('gives a caller role nothing but its granted requests, its own inbox and reading the rules', () => {
     const acl = generateAcl(descriptions(), { callers: [{ name: 'web', calls: ['acl.orders.place', 'acl.stock.take'] }] });
-    expect(acl.users.find((u) => u.name === 'web')).toMatchObject({ kind: 'caller', inboxPrefix: '_INBOX_web', publish: ['acl.orders.place'], subscribe: ['_INBOX_web.>'] });
+    expect(acl.users.find((u) => u.name === 'web')).toMatchObject({
+      kind: 'caller',
+      inboxPrefix: '_INBOX_web',
+      publish: [...RULES_READ_PUBLISH, 'acl.orders.place'],
+      subscribe: ['$JS.EVENT.ADVISORY.STREAM.CREATED.KV_natsmesh_rules', '$JS.EVENT.ADVISORY.STREAM.DELETED.KV_natsmesh_rules', '_INBOX_web.>'],
+    });
     expect(acl.problems).toEqual([expect.objectContaining({ kind: 'not-allowed', caller: 'web', subject: 'acl.stock.take' })]);
   });
 
-  it('denies every publish to a caller role that was granted nothing', () => {
+  it('lets a caller role that was granted nothing publish only what reading the rules takes', () => {
     const acl = generateAcl(descriptions(), { callers: [{ name: 'nobody', calls: ['acl.stock.take'] }] });
-    expect(renderServerAuthorization(acl)).toContain('publish: { deny: [">"] }');
+    expect(acl.users.find((u) => u.name === 'nobody')!.publish).toEqual(RULES_READ_PUBLISH);
+    // An empty allow list would be read by nats-server as everything: it is rendered as deny all.
+    const empty = { ...acl, users: acl.users.map((u) => (u.name === 'nobody' ? { ...u, publish: [] } : u)) };
+    expect(renderServerAuthorization(empty)).toContain('publish: { deny: [">"] }');
   });
 
   it('refuses two users whose inbox prefixes would be the same (one could read the other\'s replies)', () => {

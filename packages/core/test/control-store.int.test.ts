@@ -123,6 +123,7 @@ describe('control plane store with JetStream', () => {
   });
 
   it('a value in the bucket that is not a valid rule is logged and skipped', async () => {
+    await admin.apply({ routes: [ROUTE] }, { prune: true });
     const kv = await client.connection.jetstream().views.kv('natsmesh_rules');
     const skipped = nextRules(app.rules, (r) => r.canaries.length === 0 && r.routes.length === 1);
     await kv.put('canary.store.booking', JSON.stringify({ service: 'store.booking', from: '1.2.0', to: '2.0.0', steps: [50, 20], intervalMs: 1000, criteria: {} }));
@@ -132,9 +133,53 @@ describe('control plane store with JetStream', () => {
     expect((await skipped).canaries).toEqual([]);
     expect(app.rules.current().routes).toEqual([ROUTE]);
     expect(appLines.filter((l) => l.msg === 'control plane: invalid rule in the bucket skipped').map((l) => l.key)).toEqual(['canary.store.booking', 'route.store.rooms']);
-    await admin.mirrors.delete('store.rooms');
-    await kv.delete('canary.store.booking');
-    await kv.delete('route.store.rooms');
+    // apply with prune leaves the bucket holding exactly the rules given, invalid values gone too.
+    expect((await admin.apply({ routes: [ROUTE] }, { prune: true })).deleted).toEqual(['canary.store.booking', 'mirror.store.rooms', 'route.store.rooms']);
+  });
+
+  it('warns, and still writes, when a rule names a service or version no running instance announces', async () => {
+    const announced = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger() });
+    apps.push(announced);
+    await announced.start();
+    const warner = await createAdmin({ nats: { servers: server.url } });
+    try {
+      expect((await warner.routes.set(ROUTE)).warnings).toEqual([
+        'route rule for "store.booking": no running instance of "store.booking" has version 2.0.0 (running: 1.2.0)',
+      ]);
+      const applied = await warner.apply({ routes: [ROUTE], mirrors: [{ service: 'store.nothing', version: '1.0.0', percent: 5 }] });
+      expect(applied.warnings).toEqual([expect.stringContaining('has version 2.0.0'), 'mirror rule for "store.nothing": no running instance of service "store.nothing" was found']);
+      expect(await warner.mirrors.get('store.nothing')).toEqual({ service: 'store.nothing', version: '1.0.0', percent: 5 });
+      expect(await warner.mirrors.delete('store.nothing')).toBe(true);
+    } finally {
+      await warner.close();
+    }
+  });
+
+  it('admin.watch tells the rules in force, then each change', async () => {
+    const seen: MeshRules[] = [];
+    const stop = await admin.watch((rules) => seen.push(rules));
+    expect(seen).toEqual([expect.objectContaining({ routes: [ROUTE] })]);
+    const changed = nextRules(client.rules, (r) => r.canaries.length === 1);
+    const canary = { service: 'store.booking', from: '1.2.0', to: '2.0.0', steps: [10, 100], intervalMs: 60_000, criteria: { maxErrorRatio: 0.01 } };
+    await admin.canaries.set(canary);
+    await changed;
+    await admin.canaries.delete('store.booking');
+    await nextRules(client.rules, (r) => r.canaries.length === 0);
+    stop();
+    expect(seen.map((r) => r.canaries.length)).toEqual([0, 1, 0]);
+  });
+
+  it('control: false leaves an app and a client without rules', async () => {
+    await admin.routes.set(ROUTE);
+    await nextRules(app.rules, (r) => r.routes.length === 1);
+    const off = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: quietLogger(), discovery: false, control: false });
+    apps.push(off);
+    await off.start();
+    const offClient = await createClient({ nats: { servers: server.url }, control: false });
+    await offClient.close();
+    expect(app.rules.current().routes).toEqual([ROUTE]);
+    expect(off.rules.current()).toBe(NO_RULES);
+    expect(offClient.rules.current()).toBe(NO_RULES);
   });
 
   it('a deleted rule leaves the running views', async () => {
@@ -144,6 +189,29 @@ describe('control plane store with JetStream', () => {
     expect(await admin.mirrors.delete('store.booking', 'save')).toBe(true);
     await gone;
     expect(await admin.mirrors.get('store.booking', 'save')).toBeUndefined();
+  });
+});
+
+describe('control plane when the bucket is deleted', () => {
+  it('the views drop the rules, and read a bucket created anew from its start', async () => {
+    const server = await startNatsServer({ jetstream: true });
+    const admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
+    const client = await createClient({ nats: { servers: server.url }, logger: false });
+    try {
+      await admin.routes.set(ROUTE);
+      await nextRules(client.rules, (r) => r.routes.length === 1);
+      const dropped = nextRules(client.rules, (r) => r.routes.length === 0);
+      await (await client.connection.jetstreamManager()).streams.delete('KV_natsmesh_rules');
+      await dropped;
+      const other = { service: 'store.rooms', weights: { '1.0.0': 100 } };
+      const again = nextRules(client.rules, (r) => r.routes.length === 1);
+      await admin.routes.set(other);
+      expect((await again).routes).toEqual([other]);
+    } finally {
+      await client.close();
+      await admin.close();
+      await server.stop();
+    }
   });
 });
 

@@ -16,6 +16,14 @@ import { DEAD_LETTER_PREFIX } from '../durable/durable-plan';
 import { compare } from './authorization-matrix';
 import type { AclPermissions } from './acl-model';
 import { MIRRORS_SUBJECT } from '../control/mirror-summary';
+import { RULES_CREATED_ADVISORY, RULES_DELETED_ADVISORY, RULES_STREAM } from '../control/rules-bucket';
+
+// Reading the control plane's rules (app.rules, client.rules), and only reading them: the JetStream
+// check, the ordered consumer of the KV watch (created, re-created after a gap, its flow control
+// answered; it delivers to the user's own inbox) and the advisories that the bucket was created or deleted.
+// No $KV.natsmesh_rules.> publish, no stream create, update, delete or purge: the admin writes.
+const RULES_READ_PUBLISH = ['$JS.API.INFO', `$JS.API.CONSUMER.CREATE.${RULES_STREAM}`, `$JS.API.CONSUMER.CREATE.${RULES_STREAM}.>`, `$JS.FC.${RULES_STREAM}.>`];
+const RULES_READ_SUBSCRIBE = [RULES_CREATED_ADVISORY, RULES_DELETED_ADVISORY];
 
 const SRV_VERBS = ['PING', 'INFO', 'STATS'] as const;
 
@@ -23,7 +31,7 @@ const SRV_VERBS = ['PING', 'INFO', 'STATS'] as const;
  * The permissions of a service's user: subscribe to its endpoints in their queue groups, its
  * `@On` patterns, its instance-addressed, version-addressed and discovery subjects and its own inbox; publish the
  * requests it may make (`granted`, also instance-addressed), the events it emits, the discovery
- * announcements, and the JetStream API of its own durable consumers.
+ * announcements, the JetStream API of its own durable consumers, and read the control plane's rules.
  */
 export function servicePermissions(s: ServiceDescription, granted: readonly string[], inboxPrefix: string): AclPermissions {
   const srv = toSrvName(s.name);
@@ -42,6 +50,7 @@ export function servicePermissions(s: ServiceDescription, granted: readonly stri
     DOWN_SUBJECT,
     HEARTBEAT_SUBJECT,
     `${inboxPrefix}.>`,
+    ...RULES_READ_SUBSCRIBE,
   ];
   const publish = [
     ...granted.flatMap((subject) => [subject, `${DIRECT_PREFIX}.*.${subject}`]),
@@ -51,14 +60,18 @@ export function servicePermissions(s: ServiceDescription, granted: readonly stri
     HEARTBEAT_SUBJECT,
     DISCOVER_SUBJECT,
     `${INSTANCE_PREFIX}.*`,
+    ...RULES_READ_PUBLISH,
     ...durableApi(s),
   ];
   return { publish: sorted(publish), subscribe: sorted(subscribe) };
 }
 
-/** A caller role: publish its granted requests, subscribe to its own inbox. */
+/**
+ * A caller role: publish its granted requests, subscribe to its own inbox; read the control
+ * plane's rules (a natsmesh client routes by them).
+ */
 export function callerPermissions(granted: readonly string[], inboxPrefix: string): AclPermissions {
-  return { publish: sorted(granted), subscribe: [`${inboxPrefix}.>`] };
+  return { publish: sorted([...granted, ...RULES_READ_PUBLISH]), subscribe: sorted([`${inboxPrefix}.>`, ...RULES_READ_SUBSCRIBE]) };
 }
 
 // What createApp's JetStream setup and the pull consumers of durable @On send: stream and consumer

@@ -182,7 +182,9 @@ export class App {
    * Connects (unless given a connection), subscribes every endpoint and event handler, and
    * resolves once the server has registered them all.
    *
-   * Durable subscriptions first get their streams and consumers (created when missing).
+   * Durable subscriptions first get their streams and consumers (created when missing). Before
+   * the first subscription, the control plane's rules are read into `app.rules` (when the server
+   * has JetStream and `control` is not false; otherwise one log line says it is off).
    *
    * @throws MeshError `UNAVAILABLE` when NATS cannot be reached, `JETSTREAM_UNAVAILABLE` when durable
    * subscriptions need JetStream and the server has none, `INVALID_OPTIONS` when called twice or a stream does not fit.

@@ -14,6 +14,14 @@ export function logPermissionViolation(logger: Logger, definitions: readonly Ser
     logger.error({ subject: v.subject, queue: v.queue, services }, `NATS refused the subscription to "${v.subject}"${v.queue ? ` (queue ${v.queue})` : ''}: connect with the user generated for these services and regenerate it after changing handlers (natsmesh acl)`);
     return;
   }
+  // No declaration grants the JetStream API: natsmesh acl grants what durable @On and reading the rules need.
+  if (v.subject.startsWith('$JS.')) {
+    logger.error(
+      { subject: v.subject, services },
+      `NATS refused a ${request ? 'request' : 'publish'} to "${v.subject}" (the JetStream API, for durable @On and the control plane's rules): regenerate the permissions with this version of natsmesh acl, or set control: false`,
+    );
+    return;
+  }
   const missing = request ? `calls: ['${v.subject}']` : `emits: ['${v.subject}'] (or @Emits('${v.subject}'))`;
   logger.error(
     { subject: v.subject, services, missing: request ? 'calls' : 'emits' },

@@ -61,6 +61,8 @@ export interface ClientOptions extends ClientPolicyOptions {
  * A client for a process that hosts no service: a CLI, a job, a web backend. Its `middleware`
  * (objects, or classes built once by a child of tsyringe's root container) wrap every request
  * (`call` hooks) and emit (`emit` hooks), outermost first; see {@link MeshClient} for the order.
+ * It resolves once connected and, when the server has JetStream, once `client.rules` holds the
+ * control plane's rules in force (`control: false` skips that).
  *
  * @example
  * const client = await createClient({ nats: { servers: 'nats://127.0.0.1:4222' } });

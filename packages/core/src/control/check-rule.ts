@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
 import type { FieldError } from '../validation/dto-validator';
@@ -23,9 +23,10 @@ interface Problem {
 
 let validators: Map<RuleKind, ValidateFunction> | undefined;
 
-// Compiled on first use: a process that never reads a rule never builds them.
+// Loaded and compiled on first use: ajv takes about 30 ms to load, and a process without rules never needs it.
 function validatorOf(kind: RuleKind): ValidateFunction {
   if (validators === undefined) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
     validators = new Map(RULE_KINDS.map((k) => [k, ajv.compile(RULE_SCHEMAS[k])]));
   }

@@ -64,6 +64,7 @@ export class LiveRules implements RulesView {
       lists[listName(s.kind)].push(s.rule);
     }
     const empty = Object.values(lists).every((l) => l.length === 0);
+    for (const list of Object.values(lists)) Object.freeze(list);
     this.rules = empty ? NO_RULES : (Object.freeze(lists) as unknown as MeshRules);
     if (nextExpiry !== Infinity) {
       this.timer = setTimeout(() => this.rebuild(), Math.min(MAX_DELAY, nextExpiry - now));

@@ -27,7 +27,11 @@ export interface ApplyResult {
 
 /** The rules of one kind in the bucket; `id` names one rule the way its key does. */
 export interface RuleStore<R, Id extends unknown[]> {
-  /** The rule stored under the id, or undefined. */
+  /**
+   * The rule stored under the id, or undefined (also when there is no bucket yet).
+   *
+   * @throws MeshError `INVALID_RULE` when the stored value is not a valid rule (written around the admin), `JETSTREAM_UNAVAILABLE`.
+   */
   get(...id: Id): Promise<R | undefined>;
   /**
    * Checks the rule and writes it (creating the bucket on the first write); every app and client
@@ -36,9 +40,9 @@ export interface RuleStore<R, Id extends unknown[]> {
    * @throws MeshError `INVALID_RULE` naming the bad field (nothing is written), `JETSTREAM_UNAVAILABLE`.
    */
   set(rule: R): Promise<RuleWrite>;
-  /** Deletes the rule; resolves with whether there was one. */
+  /** Deletes the rule (apps drop it within 1 s); resolves with whether there was one. */
   delete(...id: Id): Promise<boolean>;
-  /** Every rule of the kind, by key (expired faults included). */
+  /** Every valid rule of the kind, sorted by key (expired faults included; values that are not valid rules left out). */
   list(): Promise<R[]>;
 }
 
@@ -78,7 +82,7 @@ export class MeshAdmin {
   /** Every rule in the bucket (expired faults included); no rules when there is no bucket yet. */
   async rules(): Promise<MeshRules> {
     const lists: Record<string, unknown[]> = { routes: [], mirrors: [], faults: [], canaries: [] };
-    for (const s of await this.readAll()) lists[listName(s.kind)].push(s.rule);
+    for (const s of (await this.readAll()).rules) lists[listName(s.kind)].push(s.rule);
     return lists as unknown as MeshRules;
   }
 
@@ -113,20 +117,21 @@ export class MeshAdmin {
     for (const { kind, rule } of all) assertNotExpired(kind, rule);
     const known = await this.known();
     const warnings = all.flatMap(({ kind, rule }) => (known === undefined ? [] : ruleWarnings(kind, rule, known)));
-    const kv = await this.openWriter();
     const written: string[] = [];
     for (const { kind, rule } of all) {
       const key = ruleKey(kind as 'route', rule as RouteRule);
-      await kv.put(key, JSON.stringify(rule));
+      await this.put(key, rule);
       written.push(key);
     }
     const deleted: string[] = [];
     if (options.prune === true) {
       const keep = new Set(written);
-      for (const s of await this.readAll()) {
-        if (!keep.has(s.key)) {
-          await kv.delete(s.key);
-          deleted.push(s.key);
+      const kv = await this.openWriter();
+      // Every rule key, valid or not: the bucket ends up holding exactly the rules given.
+      for (const key of (await this.readAll()).keys) {
+        if (!keep.has(key)) {
+          await kv.delete(key);
+          deleted.push(key);
         }
       }
     }
@@ -147,8 +152,7 @@ export class MeshAdmin {
         assertNotExpired(kind, checked);
         const key = ruleKey(kind as 'route', checked as RouteRule);
         const known = await this.known();
-        const kv = await this.openWriter();
-        await kv.put(key, JSON.stringify(checked));
+        await this.put(key, checked);
         return { key, warnings: known === undefined ? [] : ruleWarnings(kind, checked, known) };
       },
       delete: async (...id) => {
@@ -157,12 +161,23 @@ export class MeshAdmin {
         await (await this.openWriter()).delete(key);
         return true;
       },
-      list: async () => (await this.readAll()).filter((s) => s.kind === kind).map((s) => s.rule as RuleOfKind[K]),
+      list: async () => (await this.readAll()).rules.filter((s) => s.kind === kind).map((s) => s.rule as RuleOfKind[K]),
     };
   }
 
   private known(): Promise<KnownVersions | undefined> {
     return this.parts.warnings ? knownVersions(this.parts.nc) : Promise.resolve(undefined);
+  }
+
+  private async put(key: string, rule: unknown): Promise<void> {
+    try {
+      await (await this.openWriter()).put(key, JSON.stringify(rule));
+    } catch (err) {
+      // No stream answers the put: the bucket was deleted since this admin opened it. Create it again, once.
+      if ((err as { code?: unknown }).code !== '503') throw noJetStream(err);
+      this.writer = undefined;
+      await (await this.openWriter()).put(key, JSON.stringify(rule));
+    }
   }
 
   private openWriter(): Promise<KV> {
@@ -186,8 +201,8 @@ export class MeshAdmin {
     return ruleOfEntry(kind, entry);
   }
 
-  // Every valid rule stored, by key; a value that is not a valid rule is left out (apps skip it too).
-  private async readAll(): Promise<StoredRule[]> {
+  // Every valid rule stored, by key (a value that is not a valid rule is left out: apps skip it too), and every rule key.
+  private async readAll(): Promise<{ rules: StoredRule[]; keys: string[] }> {
     let watcher: QueuedIterator<KvEntry>;
     let loaded = false;
     try {
@@ -202,25 +217,28 @@ export class MeshAdmin {
         },
       });
     } catch (err) {
-      if (isBucketMissing(err)) return [];
+      if (isBucketMissing(err)) return { rules: [], keys: [] };
       throw noJetStream(err);
     }
     const found = new Map<string, StoredRule>();
+    const keys = new Set<string>();
     if (loaded) watcher.stop();
     for await (const e of watcher) {
       const kind = kindOfKey(e.key);
       if (kind === undefined) continue;
       if (e.operation !== 'PUT') {
         found.delete(e.key);
+        keys.delete(e.key);
         continue;
       }
+      keys.add(e.key);
       try {
         found.set(e.key, ruleOfEntry(kind, e));
       } catch {
         found.delete(e.key);
       }
     }
-    return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    return { rules: [...found.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), keys: [...keys].sort() };
   }
 }
 

@@ -1,16 +1,18 @@
 import type { KV, KvEntry, NatsConnection } from 'nats';
 import { MeshError } from '../errors/mesh-error';
-import { RULES_BUCKET } from './rules-model';
+import { RULES_BUCKET, ruleKey } from './rules-model';
 import { RULE_KINDS, type RuleKind } from './rule-schemas';
 import { checkRule } from './check-rule';
-import { ruleKey } from './rules-model';
 import type { StoredRule } from './live-rules';
 
 /** The JetStream stream behind {@link RULES_BUCKET}. */
 export const RULES_STREAM = `KV_${RULES_BUCKET}`;
 
-/** What the server publishes when the bucket's stream is created: a view waiting for the bucket listens to it. */
+/** What the server publishes when the bucket's stream is created: the views (re)read the bucket from its start. */
 export const RULES_CREATED_ADVISORY = `$JS.EVENT.ADVISORY.STREAM.CREATED.${RULES_STREAM}`;
+
+/** What the server publishes when the bucket's stream is deleted: the views drop their rules at once. */
+export const RULES_DELETED_ADVISORY = `$JS.EVENT.ADVISORY.STREAM.DELETED.${RULES_STREAM}`;
 
 /** Versions kept per key (`natsmesh get` can show the last few). */
 export const RULES_HISTORY = 5;
@@ -41,7 +43,16 @@ export function ruleOfEntry(kind: RuleKind, entry: KvEntry): StoredRule {
   if (own !== entry.key) {
     throw new MeshError('INVALID_RULE', `The ${kind} rule stored under ${entry.key} belongs under ${own}: write it again with createAdmin or natsmesh ${kind}.`);
   }
-  return { key: entry.key, kind, rule };
+  return { key: entry.key, kind, rule: deepFreeze(rule) };
+}
+
+// The views hand the same objects to every reader (routing, faults, the canary controller): none may change them for the others.
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Binds to the bucket without creating or looking it up (a reader may not create it). */

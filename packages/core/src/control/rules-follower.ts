@@ -2,7 +2,7 @@ import { KvWatchInclude, type KvEntry, type NatsConnection, type QueuedIterator,
 import type { Logger } from '../logging/logger';
 import { logSafely } from '../logging/log-safely';
 import type { LiveRules, StoredRule } from './live-rules';
-import { bindRulesBucket, isBucketMissing, kindOfKey, RULES_CREATED_ADVISORY, ruleOfEntry } from './rules-bucket';
+import { bindRulesBucket, isBucketMissing, kindOfKey, RULES_CREATED_ADVISORY, RULES_DELETED_ADVISORY, ruleOfEntry } from './rules-bucket';
 import { NO_RULES, RULES_BUCKET } from './rules-model';
 
 /** How often a view without a bucket looks again, besides listening for the server's stream-created advisory, ms. */
@@ -15,16 +15,17 @@ export const BUCKET_RETRY_MS = 10_000;
  * Readers may not create the bucket (the generated ACL lets services read it only); the admin
  * creates it on its first write. While it does not exist, the view holds no rules and waits for
  * the server's `$JS.EVENT.ADVISORY.STREAM.CREATED.KV_natsmesh_rules` advisory (no polling of the
- * JetStream API per interval), and tries again every {@link BUCKET_RETRY_MS} in case the
- * advisory was missed (a user that may not read advisories). A watch that ends (the bucket was
- * deleted) goes back to waiting, with no rules.
+ * JetStream API per interval), and tries again every {@link BUCKET_RETRY_MS} in case the advisory
+ * was missed (a user that may not read advisories). A deleted bucket (its `STREAM.DELETED`
+ * advisory, or the watch ending) empties the view, which waits again; a bucket created anew is
+ * read from its start.
  */
 export class RulesFollower {
   private watcher: QueuedIterator<KvEntry> | undefined;
-  private advisory: Subscription | undefined;
+  private readonly advisories: Subscription[] = [];
   private retry: NodeJS.Timeout | undefined;
   private attempt: Promise<void> | undefined;
-  /** Set when the advisory or the timer asked for an attempt while one was running: that one may have looked too early. */
+  /** Set when an advisory or the timer asked for an attempt while one was running: that one may have looked too early. */
   private again = false;
   private stopped = false;
 
@@ -41,16 +42,39 @@ export class RulesFollower {
    * @throws what nats.js throws for a watch refused for another reason than a missing bucket (a permissions violation).
    */
   start(): Promise<void> {
+    // Listening before looking: a bucket created between the look and the subscription would be missed.
+    this.advisories.push(
+      this.nc.subscribe(RULES_CREATED_ADVISORY, { callback: () => this.restart() }),
+      this.nc.subscribe(RULES_DELETED_ADVISORY, { callback: () => this.bucketGone() }),
+    );
     return this.tryFollow();
   }
 
   /** Stops watching and waiting; the view keeps its last rules. */
   stop(): void {
     this.stopped = true;
-    this.watcher?.stop();
-    this.watcher = undefined;
-    this.stopWaiting();
+    this.retire();
+    for (const sub of this.advisories.splice(0)) sub.unsubscribe();
+    clearTimeout(this.retry);
     this.live.stop();
+  }
+
+  private retire(): void {
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    watcher?.stop();
+  }
+
+  // A new bucket: whatever the watch followed before is gone; read the new one from its start.
+  private restart(): void {
+    this.retire();
+    void this.retryFollow();
+  }
+
+  private bucketGone(): void {
+    this.retire();
+    if (this.live.current() !== NO_RULES) this.live.replace([]);
+    this.waitForBucket();
   }
 
   private tryFollow(): Promise<void> {
@@ -78,8 +102,6 @@ export class RulesFollower {
     let initialized!: () => void;
     const loaded = new Promise<void>((resolve) => (initialized = resolve));
     let watcher: QueuedIterator<KvEntry>;
-    // Listening before looking: a bucket created between the look and the subscription would be missed.
-    this.advisory ??= this.nc.subscribe(RULES_CREATED_ADVISORY, { callback: () => void this.retryFollow() });
     try {
       const kv = await bindRulesBucket(this.nc, this.domain);
       watcher = await kv.watch({
@@ -92,15 +114,14 @@ export class RulesFollower {
       });
     } catch (err) {
       if (!isBucketMissing(err)) throw err;
-      if (this.live.current() !== NO_RULES) this.live.replace([]);
-      this.waitForBucket();
+      this.bucketGone();
       return;
     }
     if (this.stopped) {
       watcher.stop();
       return;
     }
-    this.stopWaiting();
+    clearTimeout(this.retry);
     this.watcher = watcher;
     const ended = this.consume(watcher, entries, state);
     await Promise.race([loaded, ended]);
@@ -113,14 +134,12 @@ export class RulesFollower {
         if (this.apply(e, entries) && state.loaded) this.live.replace(entries.values());
       }
     } catch (err) {
-      if (!this.stopped && !this.nc.isClosed()) logSafely(() => this.logger.warn({ err, bucket: RULES_BUCKET }, 'control plane: the rules watch failed; following again'));
+      if (this.watcher === watcher && !this.nc.isClosed()) logSafely(() => this.logger.warn({ err, bucket: RULES_BUCKET }, 'control plane: the rules watch failed; following again'));
     }
-    if (this.watcher === watcher) this.watcher = undefined;
-    if (this.stopped || this.nc.isClosed()) return;
-    await this.tryFollow().catch((err: unknown) => {
-      logSafely(() => this.logger.warn({ err, bucket: RULES_BUCKET }, 'control plane: cannot watch the rules bucket; trying again later'));
-      this.waitForBucket();
-    });
+    // Retired on purpose (stop, a new or deleted bucket): whoever retired it decides what follows.
+    if (this.watcher !== watcher || this.nc.isClosed()) return;
+    this.watcher = undefined;
+    await this.retryFollow();
   }
 
   // Whether the entry changed the rules; an invalid value is logged and leaves no rule under its key.
@@ -139,7 +158,6 @@ export class RulesFollower {
 
   private waitForBucket(): void {
     if (this.stopped) return;
-    this.advisory ??= this.nc.subscribe(RULES_CREATED_ADVISORY, { callback: () => void this.retryFollow() });
     clearTimeout(this.retry);
     this.retry = setTimeout(() => void this.retryFollow(), BUCKET_RETRY_MS);
     this.retry.unref();
@@ -153,12 +171,5 @@ export class RulesFollower {
       logSafely(() => this.logger.warn({ err, bucket: RULES_BUCKET }, 'control plane: cannot watch the rules bucket; trying again later'));
       this.waitForBucket();
     }
-  }
-
-  private stopWaiting(): void {
-    this.advisory?.unsubscribe();
-    this.advisory = undefined;
-    clearTimeout(this.retry);
-    this.retry = undefined;
   }
 }
