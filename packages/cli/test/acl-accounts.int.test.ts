@@ -163,3 +163,80 @@ describe('natsmesh acl --accounts', () => {
     }
   });
 });
+
+describe('natsmesh acl reads @Service({ account }) from code (found by the accounts trial: it was dropped)', () => {
+  it('groups services by the account named in code, a mapping file winning over it', async () => {
+    const module = ['--module', 'packages/cli/test/fixtures/team-services.ts'];
+    const coded = JSON.parse((await natsmesh('acl', ...module, '--check', '--json')).out) as { accounts: { name: string; users: string[]; imports: { subject: string }[] }[] };
+    expect(coded.accounts.map((a) => `${a.name}:${a.users.join(',')}:${a.imports.map((i) => i.subject).join(',')}`)).toEqual(['FRONT:team.front:team.shop.buy', 'SHOP:team.shop:']);
+    const dir = mkdtempSync(join(tmpdir(), 'natsmesh-accounts-'));
+    try {
+      writeFileSync(join(dir, 'accounts.yaml'), 'ONE: ["team.>"]\n');
+      const mapped = JSON.parse((await natsmesh('acl', ...module, '--accounts', join(dir, 'accounts.yaml'), '--check', '--json')).out) as { accounts: { name: string }[] };
+      expect(mapped.accounts.map((a) => a.name)).toEqual(['ONE']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('natsmesh acl keeps the operator and account keys apart from the users (found by the accounts trial)', () => {
+  it('refuses a caller role whose seed file would be an operator or account key file, and an account named SYS in JWT mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natsmesh-accounts-'));
+    try {
+      for (const name of ['operator', 'system', 'account', 'account-STAY']) {
+        const r = await natsmesh('acl', ...HOTEL, '--caller', `${name}=hotel.rooms.list`, '--format', 'jwt', '--out', dir);
+        expect(r).toMatchObject({ code: 2, err: expect.stringContaining(`"${name}" would write its seed to ${name}.nk`) });
+      }
+      writeFileSync(join(dir, 'accounts.yaml'), 'SYS: [hotel.rooms]\n');
+      const sys = await natsmesh('acl', ...HOTEL, '--accounts', join(dir, 'accounts.yaml'), '--format', 'jwt', '--out', join(dir, 'out'));
+      expect(sys).toMatchObject({ code: 2, err: expect.stringContaining('writes the system account SYS itself') });
+      expect(readdirSync(dir).filter((f) => f.endsWith('.nk'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('natsmesh acl --format jwt revokes the credentials a regeneration replaces (found by the accounts trial)', () => {
+  it('a removed role, a service moved to another account and a role whose permissions changed cannot log in with their old .creds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natsmesh-revoke-'));
+    const out = join(dir, 'acl');
+    const mapping = join(dir, 'accounts.yaml');
+    const old = (name: string) => readFileSync(join(out, `${name}.creds`));
+    const login = async (server: { url: string }, creds: Uint8Array): Promise<string> =>
+      connect({ servers: server.url, authenticator: credsAuthenticator(creds), reconnect: false }).then(
+        async (nc) => {
+          await nc.close();
+          return 'in';
+        },
+        (err: { code?: string }) => String(err.code),
+      );
+    try {
+      writeFileSync(mapping, 'STAY: [hotel.booking, hotel.rooms]\n');
+      const first = ['acl', ...HOTEL, '--caller', 'web=hotel.booking.save', '--caller', 'gone=hotel.rooms.list', '--accounts', mapping, '--format', 'jwt', '--out', out];
+      expect(await natsmeshBin(...first)).toBe(0);
+      const before = { web: old('web'), gone: old('gone'), rooms: old('hotel.rooms'), booking: old('hotel.booking') };
+      writeFileSync(mapping, 'STAY: [hotel.booking]\nROOMS: [hotel.rooms]\n');
+      expect(await natsmeshBin('acl', ...HOTEL, '--caller', 'web=hotel.booking.save,hotel.booking.get', '--accounts', mapping, '--format', 'jwt', '--out', out)).toBe(0);
+      expect(readdirSync(out)).not.toContain('gone.creds');
+      const server = await startNatsServer({ config: readFileSync(join(out, 'server.conf'), 'utf8') });
+      try {
+        const outcomes = {
+          oldWeb: await login(server, before.web),
+          oldGone: await login(server, before.gone),
+          oldRooms: await login(server, before.rooms),
+          oldBooking: await login(server, before.booking),
+          newWeb: await login(server, old('web')),
+          newRooms: await login(server, old('hotel.rooms')),
+        };
+        // hotel.booking kept its account and permissions: its .creds is the same and still works.
+        expect(outcomes).toEqual({ oldWeb: 'AUTHORIZATION_VIOLATION', oldGone: 'AUTHORIZATION_VIOLATION', oldRooms: 'AUTHORIZATION_VIOLATION', oldBooking: 'in', newWeb: 'in', newRooms: 'in' });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

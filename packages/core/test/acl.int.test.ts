@@ -164,7 +164,23 @@ class NewsService {
   own() {}
 }
 
+@Service('acl.sealer')
+class SealerService {
+  // Names the control plane's own stream: create/update on it would let this user seal or rewrite the rules bucket.
+  @On('acl.sealer.>', { durable: 'sealer', stream: 'KV_natsmesh_rules' })
+  seal() {}
+
+  @On('acl.sealer.own', { durable: 'own' })
+  own() {}
+}
+
 describe('generateAcl refuses declarations that reach into other services (found by the security trial)', () => {
+  it('grants stream create and update only on the streams natsmesh derives (NATSMESH_…), never on a stream @On names (found by the accounts trial)', () => {
+    const sealer = generateAcl([describeService(scanService(SealerService))]).users[0];
+    expect(sealer.publish.filter((p) => /STREAM\.(CREATE|UPDATE|DELETE|PURGE)/.test(p))).toEqual(['$JS.API.STREAM.CREATE.NATSMESH_acl', '$JS.API.STREAM.UPDATE.NATSMESH_acl']);
+    expect(sealer.publish).toContain('$JS.API.STREAM.INFO.KV_natsmesh_rules');
+  });
+
   const acl = () =>
     generateAcl([...SERVICES, NewsService].map((c) => describeService(scanService(c))), { callers: [{ name: 'evil', calls: ['$JS.API.>', 'acl.orders.place'] }] });
   const userOf = (name: string) => acl().users.find((u) => u.name === name)!;

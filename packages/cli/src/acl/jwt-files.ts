@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createAccount,
@@ -16,6 +16,7 @@ import {
 } from '@nats-io/jwt';
 import { DEFAULT_ACCOUNT, type Acl, type AclAccount, type AclUser } from '@natsmesh/core';
 import { seedFileOf, writeTrustedKeys } from './acl-files';
+import { readIssuedUsers, readRevocations, Revocations } from './jwt-revocations';
 
 /** The nats-server config include of JWT mode: the operator, a memory resolver and the account. */
 export const JWT_SERVER_FILE = 'server.conf';
@@ -34,7 +35,9 @@ export const SYSTEM_ACCOUNT = 'SYS';
  * token (`token_req`) and each import carries the activation its exporter signed for the
  * importing account, so no other account can import it. Seeds already in `dir` are kept, and a
  * JWT whose claims did not change is kept as it is (a JWT carries its issue time), so unchanged
- * services regenerate byte-identical files.
+ * services regenerate byte-identical files. A user JWT of an earlier run that is no longer in
+ * force (user removed, moved to another account, permissions changed) is revoked in the account
+ * that issued it, and the `.creds` of a removed user is deleted.
  *
  * @returns the paths written or kept.
  */
@@ -48,25 +51,45 @@ export async function writeJwtFiles(dir: string, acl: Acl): Promise<string[]> {
   const operatorJwt = await keepJwt(join(dir, 'operator.jwt'), () => encodeOperator('natsmesh', operator, { system_account: system.getPublicKey() }));
   const systemJwt = await keepJwt(join(dir, 'system.jwt'), () => encodeAccount(SYSTEM_ACCOUNT, system, { limits: openLimits(false) }, { signer: operator }));
   files.push(join(dir, 'operator.jwt'), join(dir, 'system.jwt'));
-  const preload: string[] = [`  ${system.getPublicKey()}: ${JSON.stringify(systemJwt)}`];
-  for (const a of accounts) {
-    const key = keys.get(a.name)!;
-    const path = join(dir, accountFileOf(a.name, 'jwt'));
-    const jwt = await keepJwt(path, async () => encodeAccount(a.name, key, await accountClaims(a, keys), { signer: operator }));
-    preload.push(`  ${key.getPublicKey()}: ${JSON.stringify(jwt)}`);
-    files.push(path);
-  }
+  const revocations = new Revocations();
+  for (const a of accounts) revocations.seed(keys.get(a.name)!.getPublicKey(), readRevocations(join(dir, accountFileOf(a.name, 'jwt')), keys.get(a.name)!.getPublicKey()));
+  const issued = new Map(readIssuedUsers(dir).map((i) => [i.file, i]));
   const accountOf = new Map(accounts.flatMap((a) => a.users.map((u) => [u, keys.get(a.name)!] as const)));
+  const creds: [path: string, text: Uint8Array][] = [];
   for (const u of acl.users) {
     const user = fromSeed(new TextEncoder().encode(acl.seeds[u.name]));
     const seedPath = join(dir, seedFileOf(u.name));
     if (!existsSync(seedPath)) writeFileSync(seedPath, acl.seeds[u.name], { mode: 0o600 });
     chmodSync(seedPath, 0o600);
     const credsPath = join(dir, seedFileOf(u.name).replace(/\.nk$/, '.creds'));
-    const jwt = await keepJwt(credsPath, () => encodeUser(u.name, user, accountOf.get(u.name)!, userClaims(u)), true);
-    if (!existsSync(credsPath) || readFileSync(credsPath, 'utf8') !== new TextDecoder().decode(fmtCreds(jwt, user))) {
-      writeFileSync(credsPath, fmtCreds(jwt, user), { mode: 0o600 });
+    const old = issued.get(credsPath);
+    issued.delete(credsPath);
+    const encode = () => encodeUser(u.name, user, accountOf.get(u.name)!, userClaims(u));
+    let jwt = await keepJwt(credsPath, encode, true);
+    if (old !== undefined && old.jwt !== jwt) {
+      revocations.revoke(old);
+      // The revocation covers JWTs issued up to its second: the new one must be issued after it.
+      while (decode(jwt).iat <= old.iat) {
+        await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+        jwt = await encode();
+      }
     }
+    creds.push([credsPath, fmtCreds(jwt, user)]);
+  }
+  for (const stale of issued.values()) {
+    revocations.revoke(stale);
+    unlinkSync(stale.file);
+  }
+  const preload: string[] = [`  ${system.getPublicKey()}: ${JSON.stringify(systemJwt)}`];
+  for (const a of accounts) {
+    const key = keys.get(a.name)!;
+    const path = join(dir, accountFileOf(a.name, 'jwt'));
+    const jwt = await keepJwt(path, async () => encodeAccount(a.name, key, await accountClaims(a, keys, revocations.of(key.getPublicKey())), { signer: operator }));
+    preload.push(`  ${key.getPublicKey()}: ${JSON.stringify(jwt)}`);
+    files.push(path);
+  }
+  for (const [credsPath, text] of creds) {
+    if (!existsSync(credsPath) || readFileSync(credsPath, 'utf8') !== new TextDecoder().decode(text)) writeFileSync(credsPath, text, { mode: 0o600 });
     chmodSync(credsPath, 0o600);
     files.push(credsPath);
   }
@@ -104,7 +127,7 @@ function openLimits(jetstream: boolean) {
   return { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1, ...(jetstream ? { mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 } : {}) };
 }
 
-async function accountClaims(a: AclAccount, keys: ReadonlyMap<string, KeyPair>) {
+async function accountClaims(a: AclAccount, keys: ReadonlyMap<string, KeyPair>, revocations: Record<string, number> | undefined) {
   const exports: Export[] = a.exports.map((e) => ({ name: e.subject, subject: e.subject, type: e.kind, token_req: true }));
   const imports: Import[] = [];
   for (const i of a.imports) {
@@ -112,7 +135,7 @@ async function accountClaims(a: AclAccount, keys: ReadonlyMap<string, KeyPair>) 
     const token = await encodeActivation(i.subject, keys.get(a.name)!.getPublicKey(), exporter, i.kind, { subject: i.subject });
     imports.push({ name: i.subject, subject: i.subject, account: exporter.getPublicKey(), type: i.kind, token });
   }
-  return { limits: openLimits(a.jetstream), ...(exports.length > 0 ? { exports } : {}), ...(imports.length > 0 ? { imports } : {}) };
+  return { limits: openLimits(a.jetstream), ...(exports.length > 0 ? { exports } : {}), ...(imports.length > 0 ? { imports } : {}), ...(revocations ? { revocations } : {}) };
 }
 
 function userClaims(u: AclUser) {

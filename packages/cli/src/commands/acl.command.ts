@@ -9,7 +9,7 @@ import { EXIT, UsageError } from '../cli-error';
 import { failureOf, printFailure, printResult } from '../output/cli-output';
 import { readSeeds, seedFileOf, writeAclFiles } from '../acl/acl-files';
 import { aclMatrixText } from '../acl/acl-matrix-text';
-import { writeJwtFiles } from '../acl/jwt-files';
+import { SYSTEM_ACCOUNT, writeJwtFiles } from '../acl/jwt-files';
 import { repeatableOption } from '../repeatable-option';
 import { SOURCE_OPTIONS, SOURCE_USAGE } from '../service-source';
 
@@ -95,6 +95,9 @@ export const aclCommand: Command = {
       return refused.length > 0 ? EXIT.FAILED : EXIT.OK;
     }
     const jwt = format === 'jwt';
+    if (jwt && acl.accounts.some((a) => a.name === SYSTEM_ACCOUNT)) {
+      throw new UsageError(`JWT mode writes the system account ${SYSTEM_ACCOUNT} itself: give your account another name in --accounts or @Service({ account }).`);
+    }
     const files = (jwt ? await writeJwtFiles(out, acl) : writeAclFiles(out, acl)).map((f) => relative(process.cwd(), f));
     printResult(io, json, { format, users, accounts: acl.accounts, files, problems: acl.problems }, () =>
       [
@@ -127,11 +130,14 @@ function readAccounts(path: string): AccountMapping {
   } catch {
     throw new UsageError(`--accounts ${path}: cannot read the file; give a YAML file such as PAYMENTS: [hotel.payments].`);
   }
+  let mapping: AccountMapping | null | undefined;
   try {
-    return parseYaml(text) as AccountMapping;
+    mapping = parseYaml(text) as AccountMapping | null | undefined;
   } catch (err) {
     throw new UsageError(`--accounts ${path} is not YAML (${(err as Error).message.split('\n')[0]}): write account name → list of services, e.g. PAYMENTS: [hotel.payments].`);
   }
+  if (mapping === null || mapping === undefined) throw new UsageError(`--accounts ${path} is empty: write account name → list of services, e.g. PAYMENTS: [hotel.payments].`);
+  return mapping;
 }
 
 function oneEach(descriptions: readonly ServiceDescription[]): ServiceDescription[] {
@@ -140,9 +146,15 @@ function oneEach(descriptions: readonly ServiceDescription[]): ServiceDescriptio
   return [...byName.values()];
 }
 
+// The seed files of the operator and the accounts (JWT mode) share the directory with the users'.
+const KEY_FILES = /^(operator|system|account(-.*)?)\.nk$/;
+
 function checkSeedFiles(names: readonly string[]): void {
   const files = new Map<string, string>();
   for (const n of names) {
+    if (KEY_FILES.test(seedFileOf(n))) {
+      throw new UsageError(`"${n}" would write its seed to ${seedFileOf(n)}, the file of an operator or account key in JWT mode: rename the service or caller role.`);
+    }
     const other = files.get(seedFileOf(n));
     if (other !== undefined && other !== n) throw new UsageError(`"${other}" and "${n}" would share the seed file ${seedFileOf(n)}: rename one of them.`);
     files.set(seedFileOf(n), n);

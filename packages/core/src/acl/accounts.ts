@@ -56,7 +56,10 @@ function checkedMapping(mapping: AccountMapping): { account: string; pattern: st
       throw new MeshError('INVALID_OPTIONS', `The accounts mapping gives ${account} ${typeof names}: list its services and caller roles, e.g. ${account}: ["hotel.payments"].`);
     }
     return names.map((pattern: unknown) => {
-      assertSubject(pattern as string, `the accounts mapping of ${account}`, true);
+      if (typeof pattern !== 'string') {
+        throw new MeshError('INVALID_OPTIONS', `The accounts mapping of ${account} lists ${JSON.stringify(pattern)}: list service and caller role names as strings, e.g. ${account}: ["hotel.payments"].`);
+      }
+      assertSubject(pattern, `the accounts mapping of ${account}`, true);
       return { account, pattern: pattern as string };
     });
   });

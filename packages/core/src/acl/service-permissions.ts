@@ -87,8 +87,9 @@ function durableApi(s: ServiceDescription): string[] {
       const c = `${stream}.${e.durable!}`;
       return [
         `$JS.API.STREAM.INFO.${stream}`,
-        `$JS.API.STREAM.CREATE.${stream}`,
-        `$JS.API.STREAM.UPDATE.${stream}`,
+        // A stream @On names is someone else's to create (and may be the control plane's own,
+        // KV_natsmesh_rules): only the one natsmesh derives may be created and updated.
+        ...(e.stream === undefined ? [`$JS.API.STREAM.CREATE.${stream}`, `$JS.API.STREAM.UPDATE.${stream}`] : []),
         `$JS.API.CONSUMER.LIST.${stream}`,
         `$JS.API.CONSUMER.INFO.${c}`,
         `$JS.API.CONSUMER.CREATE.${c}`,

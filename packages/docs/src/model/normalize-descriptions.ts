@@ -43,6 +43,7 @@ function normalizeService(d: ServiceDescription): ServiceDescription {
     queue: d.queue,
     metadata: Object.fromEntries(Object.entries(d.metadata ?? {}).sort(([a], [b]) => compare(a, b))),
     calls: [...(d.calls ?? [])],
+    account: d.account,
     emits: (d.emits ?? []).map(emitted),
     endpoints: (d.endpoints ?? []).map(endpoint),
     subscriptions: (d.subscriptions ?? []).map(subscription),
