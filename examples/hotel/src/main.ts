@@ -8,11 +8,14 @@ import { selectHotelServices } from './select-services';
  * serving Prometheus metrics on METRICS_PORT (default 9464). HOTEL_SERVICES (comma-separated
  * names) runs only those; NATS_NKEY_SEED_FILE connects as the NATS user of that seed (one service
  * per process under the permissions `natsmesh acl` generates, see docs/security.md).
+ * HOTEL_ROOMS_VERSION=2.0.0 runs `hotel.rooms` as its version 2.0.0, which fails
+ * HOTEL_ROOMS_FAIL_PERCENT (0–100, default 0) of its `list` calls (docs/traffic-management.md).
  */
 async function main(): Promise<void> {
   const seedFile = process.env.NATS_NKEY_SEED_FILE || undefined;
   const app = await createHotelApp({
-    services: selectHotelServices(process.env.HOTEL_SERVICES),
+    services: selectHotelServices(process.env.HOTEL_SERVICES, process.env.HOTEL_ROOMS_VERSION),
+    rooms: { failPercent: failPercentFromEnv() },
     metrics: { port: metricsPortFromEnv() },
     ...(seedFile === undefined ? {} : { nats: { servers: process.env.NATS_URL || 'nats://127.0.0.1:4222', nkeySeedFile: seedFile } }),
   });
@@ -29,6 +32,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function failPercentFromEnv(): number {
+  const text = process.env.HOTEL_ROOMS_FAIL_PERCENT || '0';
+  const percent = Number(text);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new Error(`HOTEL_ROOMS_FAIL_PERCENT is "${text}": use a percentage from 0 to 100.`);
+  return percent;
 }
 
 main().catch((err: unknown) => {
