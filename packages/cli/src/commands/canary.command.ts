@@ -24,6 +24,7 @@ export const canaryCommand: Command = {
     'judging each step on live per-version figures (error ratio, p99 against the old version,',
     'a minimum request count); it advances, pauses, or rolls back to the old version on a breach.',
     'Blue/green is the one-step case: --steps 100.',
+    '',
     'natsmesh canary run runs the controller that drives them (run two: one takes over when the other dies).',
     '',
     'Examples:',

@@ -27,15 +27,16 @@ export async function watchRollout(nc: NatsConnection, io: CliIo, json: boolean,
   const kv = await nc.jetstream().views.kv(RULES_BUCKET, { bindOnly: true });
   let rule = status.rule;
   let state = status.state;
-  let shown: CanaryState | undefined;
-  let waiting: CanaryRule | undefined;
+  // What was shown last: the watches replay what the read before them already gave.
+  let shown = '';
+  let waiting = '';
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
   const judge = () => {
     const own = stateOfRule(state, rule);
-    if (own !== undefined && own !== shown) {
-      shown = own;
+    if (own !== undefined && JSON.stringify(own) !== shown) {
+      shown = JSON.stringify(own);
       view.decision(own, rule);
     }
     if (own !== undefined && (own.phase === 'succeeded' || own.phase === 'rolled-back')) return finish(own.phase === 'succeeded' ? EXIT.OK : EXIT.FAILED);
@@ -43,8 +44,8 @@ export async function watchRollout(nc: NatsConnection, io: CliIo, json: boolean,
       view.note(`${service}: no canary rule in force: the rollout is stopped (natsmesh canary start begins one)`);
       return finish(EXIT.FAILED);
     }
-    if (own === undefined && waiting !== rule) {
-      waiting = rule;
+    if (own === undefined && waiting !== `${rule.from} ${rule.to}`) {
+      waiting = `${rule.from} ${rule.to}`;
       view.note(`${service} ${rule.from} → ${rule.to}: waiting for a canary controller to take the rollout up (natsmesh canary run)`);
     }
   };

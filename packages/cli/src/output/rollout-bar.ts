@@ -44,6 +44,8 @@ export class RolloutBar {
 
   /** Draws it one last time and leaves it on the screen. */
   stop(): void {
+    // Lines logged are written at the next redraw: the last decision must not be lost.
+    this.multi.update();
     this.multi.stop();
   }
 }
