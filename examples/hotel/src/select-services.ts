@@ -1,6 +1,6 @@
 import { scanService, type Constructor } from '@natsmesh/core';
 import { RoomsService } from './rooms/rooms.service';
-import { RoomsServiceV2 } from './rooms/rooms-v2.service';
+import { RoomsServiceV2 } from './rooms/rooms-v2';
 import { HOTEL_SERVICES } from './services';
 
 /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { BookingService } from '../src/booking/booking.service';
 import { RoomsService } from '../src/rooms/rooms.service';
-import { RoomsServiceV2 } from '../src/rooms/rooms-v2.service';
+import { RoomsServiceV2 } from '../src/rooms/rooms-v2';
 import { selectHotelServices } from '../src/select-services';
 import { HOTEL_SERVICES } from '../src/services';
 

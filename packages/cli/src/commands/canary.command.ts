@@ -141,7 +141,9 @@ async function showStatus(ctx: CommandContext): Promise<number> {
   const windowMs = window === undefined ? 1000 : durationOf('--window', window);
   const nc = (await ctx.connect({ control: false })).connection;
   const watch = ctx.values.watch === true;
-  const statuses = await readCanaryStatus({ nats: nc, ...(service === undefined ? {} : { service }), windowMs: watch ? 0 : windowMs });
+  // --watch shows figures only in a terminal's bar: line by line, it need not wait for a window.
+  const figures = !watch || (ctx.io.terminal !== undefined && !ctx.json);
+  const statuses = await readCanaryStatus({ nats: nc, ...(service === undefined ? {} : { service }), windowMs: figures ? windowMs : 0 });
   if (!watch) {
     printResult(ctx.io, ctx.json, statuses, () => (statuses.length === 0 ? 'No canary rollouts.' : statuses.map((s) => canaryStatusText(s)).join('\n\n')));
     return EXIT.OK;

@@ -10,6 +10,8 @@ import { decisionLine, phaseText, stateOfRule } from './canary-text';
 interface RolloutView {
   decision(state: CanaryState, rule: CanaryRule | undefined): void;
   note(line: string): void;
+  /** Keeps the live figures it shows current until `done` settles. */
+  refresh?(nc: NatsConnection, service: string, windowMs: number, done: Promise<number>): Promise<void>;
   stop(): void;
 }
 
@@ -23,17 +25,23 @@ interface RolloutView {
  */
 export async function watchRollout(nc: NatsConnection, io: CliIo, json: boolean, status: CanaryStatus, windowMs: number): Promise<number> {
   const { service } = status;
-  const view: RolloutView = io.terminal !== undefined && !json ? barView(io.terminal, status) : lineView(io, json);
+  const view: RolloutView = io.terminal !== undefined && !json ? new BarView(io.terminal, status) : lineView(io, json);
   const kv = await nc.jetstream().views.kv(RULES_BUCKET, { bindOnly: true });
   let rule = status.rule;
   let state = status.state;
   // What was shown last: the watches replay what the read before them already gave.
   let shown = '';
   let waiting = '';
-  let finish: (code: number) => void = () => undefined;
-  const done = new Promise<number>((resolve) => (finish = resolve));
+  let ended = false;
+  let resolve: (code: number) => void = () => undefined;
+  const done = new Promise<number>((r) => (resolve = r));
+  const finish = (code: number) => {
+    ended = true;
+    resolve(code);
+  };
 
   const judge = () => {
+    if (ended) return;
     const own = stateOfRule(state, rule);
     if (own !== undefined && JSON.stringify(own) !== shown) {
       shown = JSON.stringify(own);
@@ -64,7 +72,7 @@ export async function watchRollout(nc: NatsConnection, io: CliIo, json: boolean,
     judge();
     watches.push(await follow(`canary.${service}`, (e) => (rule = e.operation === 'PUT' ? ruleOf(e) : undefined)));
     watches.push(await follow(canaryStateKey(service), (e) => (state = e.operation === 'PUT' ? stateOf(e, service) : undefined)));
-    if (view instanceof BarView) void view.refresh(nc, service, windowMs, done);
+    void view.refresh?.(nc, service, windowMs, done);
     return await done;
   } finally {
     for (const w of watches) w.stop();
@@ -97,10 +105,6 @@ function lineView(io: CliIo, json: boolean): RolloutView {
     },
     stop: () => undefined,
   };
-}
-
-function barView(terminal: NodeJS.WriteStream, status: CanaryStatus): RolloutView {
-  return new BarView(terminal, status);
 }
 
 class BarView implements RolloutView {

