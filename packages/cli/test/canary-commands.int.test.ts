@@ -147,6 +147,28 @@ describe('natsmesh canary status and run: a healthy hotel.rooms 2.0.0', () => {
     expect(second.out).toMatch(/Stopped\.\n$/);
     expect((await m.admin.routes.get(ROOMS))?.weights).toEqual({ '1.0.0': 100 });
   });
+
+  it('status --watch exits 1 when the rollout is aborted; start after an abort begins again at the first step', async () => {
+    const slow = ['canary', 'start', ROOMS, '--from', '1.0.0', '--to', '2.0.0', '--steps', '50,100', '--interval', '1h'];
+    m.controllers.push(await startCanaryController({ nats: { servers: m.server.url }, lockTtlMs: 1000, logger: false }));
+    const mark = m.events.length;
+    expect((await natsmesh(...slow, ...m.s)).code).toBe(0);
+    await until(() => m.events.length > mark, 'the rollout to start');
+    // Whether the abort lands before or after the watch reads the rollout, the watch ends the same way.
+    const watching = natsmesh('canary', 'status', '--watch', ...m.s);
+    expect((await natsmesh('canary', 'abort', ROOMS, ...m.s)).code).toBe(0);
+    const watch = await watching;
+    expect(watch).toMatchObject({ code: 1, err: '' });
+    expect(watch.out).toMatch(/hotel\.rooms: no canary rule in force: the rollout is stopped/);
+    await until(() => m.events.some((e, i) => i > mark && e.phase === 'paused'), 'the controller to store where it stopped');
+
+    const again = await natsmesh(...slow, ...m.s);
+    expect(again.out).toMatch(/\nCleared the last rollout of hotel\.rooms \(paused at 50%\): it starts again from its first step\.\n$/);
+    await until(() => m.events.length > mark + 2, 'the rollout to start again');
+    expect(m.events[mark + 2]).toMatchObject({ phase: 'progressing', step: 0, weight: 50, reason: expect.stringMatching(/^started/) });
+    await natsmesh('canary', 'abort', ROOMS, ...m.s);
+    await m.controllers.pop()!.stop();
+  });
 });
 
 describe('natsmesh canary status --watch and start: a hotel.rooms 2.0.0 failing 30% of calls', () => {
