@@ -1,11 +1,15 @@
 import { Argument, Option } from 'commander';
-import { MeshError, type CanaryCriteria, type CanaryRule } from '@natsmesh/core';
+import { MeshError, readCanaryStatus, type CanaryCriteria, type CanaryRule, type CanaryStatus } from '@natsmesh/core';
 import type { Command, CommandContext } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { printResult } from '../output/cli-output';
 import { printWarnings, withAdmin } from '../control/admin-session';
+import { startRollout } from '../control/canary-restart';
+import { runCanaryController } from '../control/canary-run';
+import { canaryStatusText } from '../control/canary-text';
+import { watchRollout } from '../control/canary-watch';
 import { durationOf, numberOf } from '../control/option-values';
-import { writeRule } from '../control/rule-commands';
+import { ruleText } from '../control/rule-text';
 
 const SERVICE = new Argument('<service>', 'the service, e.g. hotel.booking');
 const DEFAULT_STEPS = '5,25,50,100';
@@ -21,8 +25,12 @@ export const canaryCommand: Command = {
     'a minimum request count); it advances, pauses, or rolls back to the old version on a breach.',
     'Blue/green is the one-step case: --steps 100.',
     '',
+    'natsmesh canary run runs the controller that drives them (run two: one takes over when the other dies).',
+    '',
     'Examples:',
     '  natsmesh canary start hotel.booking --from 1.0.0 --to 2.0.0 --interval 1m --max-error-ratio 0.01',
+    '  natsmesh canary run',
+    '  natsmesh canary status hotel.booking --watch',
     '  natsmesh canary abort hotel.booking',
   ].join('\n'),
   subcommands: [
@@ -33,7 +41,9 @@ export const canaryCommand: Command = {
       help: [
         'Writes the canary rule of the service (replacing one in force), which the canary controller',
         'follows. --steps are the percentages of requests sent to --to, increasing and ending at 100',
-        `(default ${DEFAULT_STEPS}); each step runs for --interval before it is judged.`,
+        `(default ${DEFAULT_STEPS}); each step runs for --interval before it is judged. After a rollout`,
+        'that ended (succeeded, rolled back) or was aborted, its state is cleared and the new one starts',
+        'from its first step, even between the same versions; a rollout under way keeps its step.',
         '',
         'Example:',
         '  natsmesh canary start hotel.booking --from 1.0.0 --to 2.0.0 --steps 10,50,100 --interval 30s --max-error-ratio 0.01 --max-p99-ratio 1.5 --min-requests 100',
@@ -48,7 +58,50 @@ export const canaryCommand: Command = {
         new Option('--max-p99-ratio <n>', "highest p99 of the new version as a multiple of the old one's, e.g. 1.5"),
         new Option('--min-requests <n>', 'fewest requests to the new version in an interval to judge it (fewer pauses)'),
       ],
-      run: (ctx) => writeRule(ctx, 'canary', canaryOf(ctx)),
+      run: startCanary,
+    },
+    {
+      name: 'status',
+      summary: "show each rollout's rule, state and live per-version figures; --watch follows one",
+      usage: '[service] [--watch] [--window <dur>]',
+      help: [
+        "Prints each canary rollout (or the service's): its rule, where its controller took it",
+        '(phase, step, weight, why, when), and what each version of the service did over --window',
+        '(instances, requests, errors, error ratio, p99 latency), from every instance\'s $SRV.STATS.',
+        '',
+        '--watch follows one rollout as its controller decides, until it succeeds (exit 0) or is',
+        'rolled back or stopped (exit 1): a progress bar in a terminal, one line per decision',
+        'otherwise (one JSON state per line with --json).',
+        '',
+        'Examples:',
+        '  natsmesh canary status',
+        '  natsmesh canary status hotel.booking --watch',
+        '  natsmesh canary status --json --window 5s',
+      ].join('\n'),
+      arguments: [new Argument('[service]', 'only this service, e.g. hotel.booking')],
+      options: [
+        new Option('-w, --watch', 'follow the rollout until it succeeds or is rolled back'),
+        new Option('--window <duration>', 'the figures cover this long, e.g. 5s (default 1s)'),
+      ],
+      run: showStatus,
+    },
+    {
+      name: 'run',
+      summary: 'run a canary controller in the foreground until Ctrl-C',
+      usage: '[service...] [--lock-ttl <dur>]',
+      help: [
+        "Drives the canary rollouts (of the services named, else all) and prints each decision.",
+        'One controller drives a rollout at a time, under a lock in the rules bucket: run a second',
+        'one, and it resumes the rollouts of the first from their stored step once the first dies',
+        '(its lock expires after --lock-ttl) or stops (Ctrl-C releases its locks at once).',
+        '',
+        'Examples:',
+        '  natsmesh canary run',
+        '  natsmesh canary run hotel.booking --lock-ttl 10s',
+      ].join('\n'),
+      arguments: [new Argument('[service...]', 'only these services')],
+      options: [new Option('--lock-ttl <duration>', 'how long a lock lasts unless renewed, e.g. 15s (default 15s)')],
+      run: runController,
     },
     {
       name: 'abort',
@@ -66,6 +119,58 @@ export const canaryCommand: Command = {
     },
   ],
 };
+
+async function startCanary(ctx: CommandContext): Promise<number> {
+  const rule = canaryOf(ctx);
+  const client = await ctx.connect({ control: false });
+  const write = await withAdmin(ctx, (admin) => startRollout(client.connection, admin, rule));
+  printWarnings(ctx.io, ctx.json, write.warnings);
+  const { cleared } = write;
+  printResult(ctx.io, ctx.json, { key: write.key, rule, warnings: write.warnings, ...(cleared === undefined ? {} : { cleared }) }, () =>
+    [
+      `Set ${write.key}: ${ruleText('canary', rule)}.`,
+      ...(cleared === undefined ? [] : [`Cleared the last rollout of ${rule.service} (${cleared.phase} at ${cleared.weight}%): it starts again from its first step.`]),
+    ].join('\n'),
+  );
+  return EXIT.OK;
+}
+
+async function showStatus(ctx: CommandContext): Promise<number> {
+  const service = ctx.args[0];
+  const window = ctx.values.window as string | undefined;
+  const windowMs = window === undefined ? 1000 : durationOf('--window', window);
+  const nc = (await ctx.connect({ control: false })).connection;
+  const watch = ctx.values.watch === true;
+  // --watch shows figures only in a terminal's bar: line by line, it need not wait for a window.
+  const figures = !watch || (ctx.io.terminal !== undefined && !ctx.json);
+  const statuses = await readCanaryStatus({ nats: nc, ...(service === undefined ? {} : { service }), windowMs: figures ? windowMs : 0 });
+  if (!watch) {
+    printResult(ctx.io, ctx.json, statuses, () => (statuses.length === 0 ? 'No canary rollouts.' : statuses.map((s) => canaryStatusText(s)).join('\n\n')));
+    return EXIT.OK;
+  }
+  return watchRollout(nc, ctx.io, ctx.json, followed(statuses, service), windowMs);
+}
+
+// The rollout --watch follows: the service's, else the only one with a rule in force.
+function followed(statuses: readonly CanaryStatus[], service: string | undefined): CanaryStatus {
+  const known = statuses.filter((s) => s.rule !== undefined || s.state !== undefined);
+  if (service !== undefined) {
+    if (known.length === 0) throw new MeshError('NOT_FOUND', `No canary rollout of ${service}: natsmesh canary start ${service} --from <v> --to <v> --interval <dur> begins one.`);
+    return known[0]!;
+  }
+  const ruled = known.filter((s) => s.rule !== undefined);
+  if (ruled.length === 1) return ruled[0]!;
+  if (ruled.length === 0) throw new MeshError('NOT_FOUND', 'No canary rollout is in force: natsmesh canary start begins one.');
+  throw new UsageError(`canary status --watch follows one rollout: name its service (${ruled.map((s) => s.service).join(', ')}).`);
+}
+
+async function runController(ctx: CommandContext): Promise<number> {
+  const ttl = ctx.values.lockTtl as string | undefined;
+  const lockTtlMs = ttl === undefined ? undefined : durationOf('--lock-ttl', ttl);
+  // The client's view of the rules tells how many steps each rollout has, for the lines printed.
+  const client = await ctx.connect();
+  return runCanaryController(client, ctx.io, { services: ctx.args, lockTtlMs, json: ctx.json });
+}
 
 function canaryOf({ args, values }: CommandContext): CanaryRule {
   const str = (k: string) => values[k] as string | undefined;
