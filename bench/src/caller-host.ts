@@ -16,6 +16,7 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'natsmesh-acl': () => import('./callers/natsmesh-acl.caller'),
   'natsmesh-identity': () => import('./callers/natsmesh-identity.caller'),
   'natsmesh-route': () => import('./callers/natsmesh-route.caller'),
+  'natsmesh-route-even': () => import('./callers/natsmesh-route-even.caller'),
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { createAdmin, createClient, createLogger } from '@natsmesh/core';
 import { ROUTE_VERSIONS } from '../services/natsmesh-route.service';
 import { EVENT_SUBJECT, PAYLOAD, REQUEST_SUBJECT } from '../workload';
-import type { CreateCaller } from './caller';
+import type { Caller, CreateCaller } from './caller';
 
 const SERVICE = 'bench';
 
@@ -12,9 +12,12 @@ const SERVICE = 'bench';
  * pick. Closing deletes the route, so the rule never outlives the round (the other natsmesh
  * contenders call `bench.echo` too).
  */
-export const createCaller: CreateCaller = async (url) => {
+export const createCaller: CreateCaller = (url) => routedCaller(url, 90);
+
+/** The routed caller with `stablePercent` of the requests to 1.0.0 and the rest to 2.0.0. */
+export async function routedCaller(url: string, stablePercent: number): Promise<Caller> {
   const admin = await createAdmin({ nats: { servers: url }, warnings: false, logger: false });
-  await admin.routes.set({ service: SERVICE, weights: { [ROUTE_VERSIONS.stable]: 90, [ROUTE_VERSIONS.canary]: 10 } });
+  await admin.routes.set({ service: SERVICE, weights: { [ROUTE_VERSIONS.stable]: stablePercent, [ROUTE_VERSIONS.canary]: 100 - stablePercent } });
   const client = await createClient({ nats: { servers: url }, logger: createLogger({ level: 'silent' }) });
   const registry = await client.registry();
   for (let i = 0; registry.instances(SERVICE).length < 2; i++) {
@@ -31,4 +34,4 @@ export const createCaller: CreateCaller = async (url) => {
       await admin.close();
     },
   };
-};
+}
