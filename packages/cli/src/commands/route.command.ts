@@ -73,7 +73,7 @@ export const routeCommand: Command = {
       help: [
         'natsmesh callers apply routes themselves; plain NATS callers keep the queue groups. To have the',
         'server split the traffic of every client, include the mappings block this prints in the',
-        'nats-server config (top level, or in the account of the services) and reload the server:',
+        'nats-server config (top level, or in the account of the services) and restart the server:',
         'each endpoint subject of a routed service is mapped by weight to $NATSMESH.V.<version>.<subject>,',
         'on which every instance of that version listens in its queue group. The endpoint subjects come',
         'from the services (--live: the running mesh; --scan/--module: compiled code). What a mapping',
