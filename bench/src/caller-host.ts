@@ -15,6 +15,8 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'natsmesh-otel': () => import('./callers/natsmesh-otel.caller'),
   'natsmesh-acl': () => import('./callers/natsmesh-acl.caller'),
   'natsmesh-identity': () => import('./callers/natsmesh-identity.caller'),
+  'natsmesh-route': () => import('./callers/natsmesh-route.caller'),
+  'natsmesh-route-even': () => import('./callers/natsmesh-route-even.caller'),
 };
 
 async function main(): Promise<void> {

@@ -24,5 +24,8 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'natsmesh-metrics', label: 'natsmesh, Prometheus metrics on (service and client)', service: 'natsmesh-metrics', caller: 'natsmesh-metrics', events: true },
   { id: 'natsmesh-identity', label: 'natsmesh, signed caller identity (client signs, service verifies)', service: 'natsmesh-identity', caller: 'natsmesh-identity', events: false },
   { id: 'natsmesh-otel', label: 'natsmesh, metrics + OpenTelemetry tracing (SDK, batch, in-memory exporter)', service: 'natsmesh-otel', caller: 'natsmesh-otel', events: true },
+  { id: 'natsmesh-versions', label: 'natsmesh, the same two versions, no rule (queue group over both)', service: 'natsmesh-route', caller: 'natsmesh', events: false },
+  { id: 'natsmesh-route', label: 'natsmesh, a route rule in force (90% to 1.0.0, 10% to 2.0.0, one instance each)', service: 'natsmesh-route', caller: 'natsmesh-route', events: false },
+  { id: 'natsmesh-route-even', label: 'natsmesh, a 50/50 route rule in force over the same two versions', service: 'natsmesh-route', caller: 'natsmesh-route-even', events: false },
   { id: 'natsmesh-acl', label: 'natsmesh, connected as the NATS users `natsmesh acl` generates (permissions checked by nats-server)', service: 'natsmesh-acl', caller: 'natsmesh-acl', events: true },
 ];

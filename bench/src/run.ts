@@ -26,6 +26,8 @@ interface CliOptions {
   settings: BenchSettings;
   only: string[] | undefined;
   boot: boolean;
+  /** JetStream on the bench server (the control plane's rules bucket); `--no-jetstream` leaves it off. */
+  jetstream: boolean;
   profile: string | undefined;
   example: boolean;
 }
@@ -55,6 +57,7 @@ function parseOptions(argv: string[]): CliOptions {
     settings,
     only: only && only !== 'true' ? only.split(',') : undefined,
     boot: flag('no-boot') === undefined,
+    jetstream: flag('no-jetstream') === undefined,
     profile: profile === undefined ? undefined : profile === 'true' ? 'natsmesh' : profile,
     example: flag('example') !== undefined,
   };
@@ -163,7 +166,7 @@ async function runAll(server: BenchNatsServer, opts: CliOptions): Promise<void> 
   const rounds = new Map<string, RoundResult[]>(contenders.map((c) => [c.id, []]));
   const started = Date.now();
   const loadBefore = loadavg();
-  console.log(`natsmesh bench (${s.mode}): ${contenders.length} contenders × ${s.rounds} round(s), nats-server ${server.version} at ${server.url}`);
+  console.log(`natsmesh bench (${s.mode}): ${contenders.length} contenders × ${s.rounds} round(s), nats-server ${server.version}${opts.jetstream ? ' with JetStream' : ''} at ${server.url}`);
   for (let round = 0; round < s.rounds; round++) {
     // Rotate the order each round so no contender always runs first or last.
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
@@ -190,7 +193,7 @@ async function runAll(server: BenchNatsServer, opts: CliOptions): Promise<void> 
   const json = {
     date: new Date().toISOString(),
     settings: s,
-    machine: { ...machine(), natsServer: server.version, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+    machine: { ...machine(), natsServer: server.version, jetstream: opts.jetstream, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
     contenders: reports,
     boot,
     targets,
@@ -226,7 +229,8 @@ async function main(): Promise<void> {
   const aclDir = mkdtempSync(join(tmpdir(), 'natsmesh-bench-'));
   const { file, credentials } = writeBenchAclConfig(aclDir);
   process.env[BENCH_ACL_ENV] = JSON.stringify(credentials);
-  server = await startBenchNatsServer(undefined, undefined, file);
+  // JetStream holds the rules bucket the natsmesh-route contender writes its route to; the store is the temp dir's, removed with it.
+  server = await startBenchNatsServer({ configFile: file, jetstreamDir: opts.jetstream ? join(aclDir, 'jetstream') : undefined });
   try {
     if (opts.profile) await runProfile(server, opts.profile, opts.settings);
     else await runAll(server, opts);

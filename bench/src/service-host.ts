@@ -14,6 +14,7 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   'natsmesh-otel': () => import('./services/natsmesh-otel.service'),
   'natsmesh-acl': () => import('./services/natsmesh-acl.service'),
   'natsmesh-identity': () => import('./services/natsmesh-identity.service'),
+  'natsmesh-route': () => import('./services/natsmesh-route.service'),
 };
 
 async function main(): Promise<void> {

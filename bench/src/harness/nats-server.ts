@@ -48,15 +48,21 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/**
- * Starts nats-server on 127.0.0.1 on a free port, retrying when the port was taken meanwhile;
- * with `configFile`, also reading that configuration (`-c`).
- */
-export async function startBenchNatsServer(bin = natsServerBinary(), attempts = 3, configFile?: string): Promise<BenchNatsServer> {
+/** What the bench's nats-server reads besides its address. */
+export interface BenchServerOptions {
+  /** A configuration file (`-c`). */
+  readonly configFile?: string;
+  /** Turns JetStream on with this store directory (`-js -sd`): the control plane's rules bucket lives there. */
+  readonly jetstreamDir?: string;
+}
+
+/** Starts nats-server on 127.0.0.1 on a free port, retrying when the port was taken meanwhile. */
+export async function startBenchNatsServer(options: BenchServerOptions = {}, bin = natsServerBinary(), attempts = 3): Promise<BenchNatsServer> {
+  const args = [...(options.configFile === undefined ? [] : ['-c', options.configFile]), ...(options.jetstreamDir === undefined ? [] : ['-js', '-sd', options.jetstreamDir])];
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
-      return await startOnce(bin, await freePort(), configFile);
+      return await startOnce(bin, await freePort(), args);
     } catch (err) {
       last = err;
     }
@@ -64,9 +70,8 @@ export async function startBenchNatsServer(bin = natsServerBinary(), attempts = 
   throw last;
 }
 
-function startOnce(bin: string, port: number, configFile?: string): Promise<BenchNatsServer> {
-  const config = configFile === undefined ? [] : ['-c', configFile];
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'bench-nats', bin, ...config, '-a', '127.0.0.1', '-p', String(port)], {
+function startOnce(bin: string, port: number, args: readonly string[]): Promise<BenchNatsServer> {
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WRAPPER, 'bench-nats', bin, ...args, '-a', '127.0.0.1', '-p', String(port)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';

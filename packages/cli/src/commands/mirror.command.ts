@@ -4,6 +4,7 @@ import type { Command, CommandContext } from '../command';
 import { UsageError } from '../cli-error';
 import { numberOf } from '../control/option-values';
 import { deleteRule, showRules, writeRule } from '../control/rule-commands';
+import { showMirrorStatus } from '../control/mirror-status';
 
 const SERVICE = new Argument('<service>', 'the service, e.g. hotel.booking');
 const endpointOption = (what: string) => new Option('--endpoint <name>', what);
@@ -21,6 +22,7 @@ export const mirrorCommand: Command = {
     'Examples:',
     '  natsmesh mirror set hotel.rooms --endpoint list --to 2.0.0 --percent 50 --compare',
     '  natsmesh mirror get',
+    '  natsmesh mirror status',
     '  natsmesh mirror delete hotel.rooms --endpoint list',
   ].join('\n'),
   subcommands: [
@@ -57,6 +59,22 @@ export const mirrorCommand: Command = {
         const keep = (m: MirrorRule) => (service === undefined || m.service === service) && (endpoint === undefined || m.endpoint === endpoint);
         return showRules(ctx, 'mirror', keep, service === undefined ? undefined : [service, endpoint].filter(Boolean).join(' '));
       },
+    },
+    {
+      name: 'status',
+      summary: 'show the mirrored copies and their outcomes, per subject and version',
+      usage: '',
+      help: [
+        'Asks every natsmesh client that has had a mirror rule in force ($NATSMESH.MIRRORS) what became of',
+        'the copies it sent since it started, and sums them per subject and version: clients, copies sent,',
+        'outcomes (OK; EQUAL / DIFFERENT with --compare; an error code such as TIMEOUT; NO_INSTANCE when no',
+        'instance of the version ran, not sent), and the mean and highest time to the copy\'s reply.',
+        '--json prints the totals and each client\'s report.',
+        '',
+        'Example:',
+        '  natsmesh mirror status',
+      ].join('\n'),
+      run: showMirrorStatus,
     },
     {
       name: 'delete',

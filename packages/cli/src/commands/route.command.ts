@@ -1,10 +1,12 @@
-import { Argument } from 'commander';
+import { Argument, Option } from 'commander';
 import type { RouteMatchRule, RouteRule } from '@natsmesh/core';
 import type { Command, CommandContext } from '../command';
 import { UsageError } from '../cli-error';
 import { repeatableOption } from '../repeatable-option';
 import { inOrder, keyValueOf, numberOf, orderedOption } from '../control/option-values';
 import { deleteRule, showRules, writeRule } from '../control/rule-commands';
+import { exportRoutes } from '../control/route-export';
+import { SOURCE_OPTIONS, SOURCE_USAGE } from '../service-source';
 
 const SERVICE = new Argument('<service>', 'the service, e.g. hotel.booking');
 
@@ -23,6 +25,7 @@ export const routeCommand: Command = {
     "  natsmesh route set hotel.booking --match 'x-canary=1:2.0.0' --weight 1.0.0=100",
     '  natsmesh route get',
     '  natsmesh route delete hotel.booking',
+    '  natsmesh route export --live --out mappings.conf',
   ].join('\n'),
   subcommands: [
     {
@@ -62,6 +65,31 @@ export const routeCommand: Command = {
       help: 'Deletes the route; exit 1 when the service has none.\n\nExample:\n  natsmesh route delete hotel.booking',
       arguments: [SERVICE],
       run: (ctx) => deleteRule(ctx, 'route', `route.${ctx.args[0]}`, ctx.args[0]),
+    },
+    {
+      name: 'export',
+      summary: 'write the route weights in force as nats-server subject mappings, for every client',
+      usage: `${SOURCE_USAGE} [--service <name>] [--out <file>]`,
+      help: [
+        'natsmesh callers apply routes themselves; plain NATS callers keep the queue groups. To have the',
+        'server split the traffic of every client, include the mappings block this prints in the',
+        'nats-server config (top level, or in the account of the services) and restart the server:',
+        'each endpoint subject of a routed service is mapped by weight to $NATSMESH.V.<version>.<subject>,',
+        'on which every instance of that version listens in its queue group. The endpoint subjects come',
+        'from the services (--live: the running mesh; --scan/--module: compiled code). What a mapping',
+        'cannot carry is printed on stderr: match rules (headers, caller), services not found, versions',
+        'no instance runs, weights rounded to whole percent. Export again after a route changes.',
+        '',
+        'Examples:',
+        '  natsmesh route export --live',
+        "  natsmesh route export --scan 'dist/**/*.service.js' --service hotel.booking --out mappings.conf",
+      ].join('\n'),
+      options: [
+        ...SOURCE_OPTIONS,
+        new Option('--service <name>', 'only the route of this service'),
+        new Option('--out <file>', 'write the mappings block to this file instead of stdout'),
+      ],
+      run: exportRoutes,
     },
   ],
 };
