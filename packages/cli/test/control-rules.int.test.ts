@@ -311,12 +311,11 @@ canaries:
       expect(json.error.details.map((d) => [d.field, d.line])).toEqual([['routes.0.weights', 8], ['mirrors.0.copmare', 16]]);
     });
 
-    it('by the file: a wrong apiVersion, a duration without its unit, an expiresAt, a fault already ended, or no YAML at all', async () => {
+    it('by the file: a wrong apiVersion, a duration without its unit, an expiresAt, or no YAML at all', async () => {
       const cases: [string, RegExp][] = [
         [MESH.replace('natsmesh/v1', 'natsmesh/v2'), /line 1: apiVersion is "natsmesh\/v2": write apiVersion: natsmesh\/v1/],
         [MESH.replace('interval: 1m30s', 'interval: 90'), /line 27: canaries\.0\.interval is 90: write a duration with its unit/],
         [MESH.replace('expires: 10m', 'expiresAt: 1900000000000'), /line 21: unknown field "faults\.0\.expiresAt" in a mesh file: write expires instead/],
-        [MESH.replace('expires: 10m', 'expires: 2020-01-01T00:00:00Z'), /line 21: faults\.0\.expires is already past/],
         ['routes: [', /is not a YAML mesh file/],
       ];
       for (const [text, message] of cases) {
@@ -324,6 +323,30 @@ canaries:
         expect({ text, code: refused.code, err: refused.err }).toEqual({ text, code: 1, err: expect.stringMatching(message) });
       }
     });
+  });
+
+  it('a mesh file whose fault has ended still applies (found by the traffic trial: a file kept in git stopped applying): the fault is skipped with a warning', async () => {
+    const ended = await natsmesh('apply', '-f', file('ended.yaml', MESH.replace('expires: 10m', 'expires: 2020-01-01T00:00:00Z')), '--prune', ...s);
+    expect(ended.code).toBe(0);
+    expect(ended.err).toMatch(/faults\.0 \(fault "[^"]+"\) ended at 2020-01-01T00:00:00\.000Z: not applied/);
+    const inForce = JSON.parse((await natsmesh('get', '-o', 'json', ...s)).out) as { routes: unknown[]; faults: unknown[] };
+    expect(inForce.faults).toEqual([]);
+    expect(inForce.routes.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a fault that would last more than 30 days, a delay over 10 minutes and a match without a condition (found by the traffic trial)', async () => {
+    expect(await natsmesh('fault', 'set', 'long', '--service', 'hotel.rooms', '--abort', 'UNAVAILABLE@10', '--for', '31d', ...s)).toMatchObject({ code: 1, err: expect.stringMatching(/more than 30 days away/) });
+    expect(await natsmesh('fault', 'set', 'slow', '--service', 'hotel.rooms', '--delay', '600001', '--for', '1m', ...s)).toMatchObject({ code: 1, err: expect.stringMatching(/at most 600000/) });
+    const admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
+    try {
+      await expect(admin.faults.set({ name: 'far', service: 'hotel.rooms', abort: { code: 'UNAVAILABLE', percent: 1 }, expiresAt: 1e20 })).rejects.toMatchObject({ code: 'INVALID_RULE' });
+      await expect(admin.routes.set({ service: 'hotel.rooms', match: [{ version: '2.0.0' }] })).rejects.toMatchObject({ code: 'INVALID_RULE' });
+      await expect(admin.routes.set({ service: 'hotel.rooms', match: [] })).rejects.toMatchObject({ code: 'INVALID_RULE' });
+      await expect(admin.routes.set({ service: 'hotel.rooms', weights: { ' ': 100 } })).rejects.toMatchObject({ code: 'INVALID_RULE' });
+    } finally {
+      await admin.close();
+    }
+    expect(await natsmesh('get', '-o', 'json', ...s)).toMatchObject({ code: 0 });
   });
 
   it('usage mistakes: no -f, a file that cannot be read, an unknown output format', async () => {

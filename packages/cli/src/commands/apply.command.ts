@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { knownVersions, ruleWarnings, type MeshAdmin } from '@natsmesh/core';
+import { knownVersions, ruleWarnings, type FaultRule, type MeshAdmin } from '@natsmesh/core';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../cli-error';
 import { printResult } from '../output/cli-output';
@@ -40,9 +40,11 @@ export const applyCommand: Command = {
       ctx,
       async (admin) => {
         const plan = planApply(await admin.rules(), mesh.rules, ctx.values.prune === true, now);
-        if (plan.expired.length > 0) throw mesh.invalid(plan.expired.map((r) => ({ field: `${r.at}.expires`, constraints: { future: `${r.at}.expires is already past: write when the fault should end, e.g. expires: 10m` } })));
         const known = await knownVersions((await ctx.connect({ control: false })).connection);
-        const warnings = keyedRules(mesh.rules).flatMap((r) => ruleWarnings(r.kind, r.rule as never, known));
+        const warnings = [
+          ...plan.expired.map((r) => `${r.at} (fault "${(r.rule as FaultRule).name}") ended at ${new Date((r.rule as FaultRule).expiresAt).toISOString()}: not applied`),
+          ...keyedRules(mesh.rules).flatMap((r) => ruleWarnings(r.kind, r.rule as never, known)),
+        ];
         if (!dryRun) await write(admin, plan);
         return { plan, warnings };
       },

@@ -19,7 +19,7 @@ export interface ApplyPlan {
   readonly unchanged: readonly string[];
   /** With prune: the rules in the bucket that the file does not hold (`at` is their place in the bucket's rules). */
   readonly deleted: readonly PlannedRule[];
-  /** Faults to be written whose end is already past: the admin would refuse them. */
+  /** Faults of the file whose end has passed and that the bucket does not hold as they are: not written (they would no longer apply). */
   readonly expired: readonly PlannedRule[];
 }
 
@@ -33,15 +33,17 @@ export function planApply(current: MeshRules, desired: MeshRules, prune: boolean
   const inForce = keyedRules(current);
   const stored = new Map(inForce.map((r) => [r.key, r.rule]));
   const wanted = keyedRules(desired);
+  const ended = (r: PlannedRule) => r.kind === 'fault' && (r.rule as FaultRule).expiresAt <= now;
   const created = wanted.filter((r) => !stored.has(r.key));
   const changed = wanted.filter((r) => stored.has(r.key) && !isDeepStrictEqual(stored.get(r.key), r.rule));
   const keep = new Set(wanted.map((r) => r.key));
   return {
-    created,
-    changed,
+    created: created.filter((r) => !ended(r)),
+    changed: changed.filter((r) => !ended(r)),
     unchanged: wanted.filter((r) => stored.has(r.key) && isDeepStrictEqual(stored.get(r.key), r.rule)).map((r) => r.key),
-    deleted: prune ? inForce.filter((r) => !keep.has(r.key)) : [],
-    expired: [...created, ...changed].filter((r) => r.kind === 'fault' && (r.rule as FaultRule).expiresAt <= now),
+    // A fault the file ends (its end has passed) that the bucket holds otherwise is ended now: deleted.
+    deleted: [...(prune ? inForce.filter((r) => !keep.has(r.key)) : []), ...inForce.filter((r) => changed.some((c) => c.key === r.key && ended(c)))],
+    expired: [...created, ...changed].filter(ended),
   };
 }
 

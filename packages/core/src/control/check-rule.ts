@@ -3,7 +3,7 @@ import { MeshError } from '../errors/mesh-error';
 import { describeValue } from '../options/check-millis';
 import type { FieldError } from '../validation/dto-validator';
 import { ruleKey, type CanaryRule, type FaultRule, type MeshRules, type MirrorRule, type RouteRule } from './rules-model';
-import { RULE_KINDS, RULE_SCHEMAS, type RuleKind } from './rule-schemas';
+import { MAX_CANARY_INTERVAL_MS, MAX_CANARY_STEPS, MAX_FAULT_DELAY_MS, RULE_KINDS, RULE_SCHEMAS, type RuleKind } from './rule-schemas';
 import { faultCodeProblem } from './fault-code';
 
 /** The rule type of each kind. */
@@ -111,9 +111,13 @@ function semanticProblems(kind: RuleKind, rule: RuleOfKind[RuleKind], prefix: st
   const problems: Problem[] = [];
   if (kind === 'route') {
     const r = rule as RouteRule;
-    if (r.weights === undefined && r.match === undefined) {
+    if (r.weights === undefined && (r.match === undefined || r.match.length === 0)) {
       problems.push({ field: at('weights'), keyword: 'required', message: `${at('weights')} is missing: a route needs weights (version → percent, summing to 100) or match rules` });
     }
+    // A match with no condition would take every request: it needs headers or a caller.
+    (r.match ?? []).forEach((m, i) => {
+      if (m.headers === undefined && m.caller === undefined) problems.push(noCondition(at(`match.${i}`)));
+    });
     if (r.weights !== undefined) {
       const sum = Object.values(r.weights).reduce((a, b) => a + b, 0);
       // Fractional weights (33.3 + 66.7) may not add up exactly in binary floating point.
@@ -126,6 +130,7 @@ function semanticProblems(kind: RuleKind, rule: RuleOfKind[RuleKind], prefix: st
     if (f.delay === undefined && f.abort === undefined) {
       problems.push({ field: at('delay'), keyword: 'required', message: `${prefix === '' ? 'the fault' : at('')} has neither delay nor abort: add delay: { ms, percent } or abort: { code, percent }` });
     }
+    if (f.match !== undefined && f.match.headers === undefined && f.match.caller === undefined) problems.push(noCondition(at('match')));
     // The schema checks the code's shape; codes the metrics give another meaning (OK, OTHER, EXPIRED) are refused here.
     const codeProblem = f.abort === undefined ? undefined : faultCodeProblem(f.abort.code);
     if (codeProblem !== undefined) problems.push({ field: at('abort.code'), keyword: 'code', message: prefix === '' ? codeProblem : `${prefix}.${codeProblem}` });
@@ -140,6 +145,10 @@ function semanticProblems(kind: RuleKind, rule: RuleOfKind[RuleKind], prefix: st
   return problems;
 }
 
+function noCondition(field: string): Problem {
+  return { field, keyword: 'condition', message: `${field} has no condition, so it would take every request: give it headers (e.g. { "x-canary": "1" }) or a caller` };
+}
+
 const HINTS: Readonly<Record<string, string>> = {
   service: 'a service name such as "hotel.booking"',
   endpoint: 'an endpoint name such as "save"',
@@ -150,10 +159,12 @@ const HINTS: Readonly<Record<string, string>> = {
   percent: 'a percentage from 0 to 100',
   expiresAt: 'the time the fault ends, epoch ms, e.g. Date.now() + 600000',
   code: 'an error code such as "UNAVAILABLE"',
-  ms: 'a whole number of milliseconds',
-  intervalMs: 'a whole number of milliseconds',
+  ms: `a whole number of milliseconds, at most ${MAX_FAULT_DELAY_MS} (10 minutes)`,
+  intervalMs: `a whole number of milliseconds, at most ${MAX_CANARY_INTERVAL_MS} (one day)`,
+  headers: 'header name → exact value, e.g. { "x-canary": "1" }',
+  caller: 'a service name such as "hotel.booking"',
   where: '"server" or "client"',
-  steps: 'increasing percentages ending at 100, e.g. [5, 25, 50, 100]',
+  steps: `increasing percentages ending at 100, at most ${MAX_CANARY_STEPS} of them, e.g. [5, 25, 50, 100]`,
   weights: 'version → percent, summing to 100, e.g. { "1.2.0": 90, "2.0.0": 10 }',
   maxErrorRatio: 'a ratio from 0 to 1, e.g. 0.01',
   maxP99Ratio: 'a multiple of the baseline p99 above 0, e.g. 1.5',

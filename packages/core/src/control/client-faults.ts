@@ -81,7 +81,7 @@ function afterDelay(
   if (abort === undefined) return host.send(subject, payload, timeout, headers, ctx);
   const err = faultAbortError(abort, called);
   const log = host.log;
-  if (log !== undefined) logSafely(() => log.warn({ fault: abort.name, subject: called, code: err.code }, 'client-side fault injected: call aborted'));
+  if (log !== undefined) logSafely(() => log.debug({ fault: abort.name, subject: called, code: err.code }, 'client-side fault injected: call aborted'));
   return Promise.reject(err);
 }
 

@@ -107,16 +107,23 @@ export class MeshAdmin {
   /**
    * Makes the bucket hold `rules` (a mesh file): checks every rule first, and writes nothing when
    * one is invalid; then writes each, and with `prune` deletes the rules the set does not hold.
+   * A fault whose end has passed is not written (it would no longer apply): it is reported in
+   * `warnings`, so a mesh file kept in git still applies after its faults ended.
    * Not atomic across keys: apps may see the rules change one by one within the same second.
    *
    * @throws MeshError `INVALID_RULE` naming each bad field by its path (`routes.1.weights`).
    */
   async apply(rules: unknown, options: { prune?: boolean } = {}): Promise<ApplyResult> {
     const checked = checkRules(rules);
-    const all = RULE_KINDS.flatMap((kind) => (checked[listName(kind)] as readonly RuleOfKind[RuleKind][]).map((rule) => ({ kind, rule })));
-    for (const { kind, rule } of all) assertNotExpired(kind, rule);
+    const listed = RULE_KINDS.flatMap((kind) => (checked[listName(kind)] as readonly RuleOfKind[RuleKind][]).map((rule) => ({ kind, rule })));
+    for (const { kind, rule } of listed) assertFaultEnd(kind, rule, true);
+    const ended = listed.filter(({ kind, rule }) => kind === 'fault' && (rule as FaultRule).expiresAt <= Date.now());
+    const all = listed.filter((r) => !ended.includes(r));
     const known = await this.known();
-    const warnings = all.flatMap(({ kind, rule }) => (known === undefined ? [] : ruleWarnings(kind, rule, known)));
+    const warnings = [
+      ...ended.map(({ rule }) => `fault "${(rule as FaultRule).name}" ended at ${new Date((rule as FaultRule).expiresAt).toISOString()}: not applied`),
+      ...all.flatMap(({ kind, rule }) => (known === undefined ? [] : ruleWarnings(kind, rule, known))),
+    ];
     const written: string[] = [];
     for (const { kind, rule } of all) {
       const key = ruleKey(kind as 'route', rule as RouteRule);
@@ -149,7 +156,7 @@ export class MeshAdmin {
       get: async (...id) => (await this.read(kindKey(kind, keyOf(...id))))?.rule as RuleOfKind[K] | undefined,
       set: async (rule) => {
         const checked = checkRule(kind, rule);
-        assertNotExpired(kind, checked);
+        assertFaultEnd(kind, checked, false);
         const key = ruleKey(kind as 'route', checked as RouteRule);
         const known = await this.known();
         await this.put(key, checked);
@@ -248,9 +255,19 @@ function kindKey(kind: RuleKind, key: string): string {
   return key;
 }
 
-function assertNotExpired(kind: RuleKind, rule: RuleOfKind[RuleKind]): void {
-  if (kind === 'fault' && (rule as FaultRule).expiresAt <= Date.now()) {
-    const f = rule as FaultRule;
+/** The longest a fault may last from when it is written, ms: 30 days (every fault ends by itself). */
+export const MAX_FAULT_LIFETIME_MS = 30 * 86_400_000;
+
+// A fault must end, and not so late that "it ends by itself" means nothing; apply skips ended ones.
+function assertFaultEnd(kind: RuleKind, rule: RuleOfKind[RuleKind], endedIsFine: boolean): void {
+  if (kind !== 'fault') return;
+  const f = rule as FaultRule;
+  if (f.expiresAt > Date.now() + MAX_FAULT_LIFETIME_MS) {
+    throw new MeshError('INVALID_RULE', `Invalid fault rule "${f.name}": expiresAt ${new Date(f.expiresAt).toISOString()} is more than 30 days away: a fault ends within 30 days of being written (write it again to extend it).`, [
+      { field: 'expiresAt', constraints: { maximum: 'expiresAt is at most 30 days away' } },
+    ]);
+  }
+  if (!endedIsFine && f.expiresAt <= Date.now()) {
     throw new MeshError('INVALID_RULE', `Invalid fault rule "${f.name}": expiresAt ${f.expiresAt} (${new Date(f.expiresAt).toISOString()}) is already past: set it to when the fault should end, e.g. Date.now() + 600000.`, [
       { field: 'expiresAt', constraints: { future: 'expiresAt is already past' } },
     ]);

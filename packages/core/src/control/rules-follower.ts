@@ -73,7 +73,11 @@ export class RulesFollower {
 
   private bucketGone(): void {
     this.retire();
-    if (this.live.current() !== NO_RULES) this.live.replace([]);
+    const held = this.live.current();
+    if (held !== NO_RULES && (held.routes.length + held.mirrors.length + held.faults.length + held.canaries.length) > 0) {
+      logSafely(() => this.logger.warn({ bucket: RULES_BUCKET }, 'control plane: the rules bucket was deleted; no rules are in force until one is written'));
+    }
+    if (held !== NO_RULES) this.live.replace([]);
     this.waitForBucket();
   }
 

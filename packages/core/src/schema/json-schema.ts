@@ -32,6 +32,9 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean | JsonSchema;
+  propertyNames?: JsonSchema;
+  minProperties?: number;
+  maxProperties?: number;
   not?: JsonSchema;
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
@@ -45,7 +48,7 @@ export interface JsonSchema {
 const KEY_ORDER: readonly string[] = [
   '$schema', '$ref', 'title', 'description', 'type', 'format', 'enum', 'const', 'pattern', 'minLength', 'maxLength',
   'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf', 'items', 'minItems', 'maxItems',
-  'uniqueItems', 'properties', 'required', 'additionalProperties', 'not', 'oneOf', 'anyOf', 'allOf', 'deprecated',
+  'uniqueItems', 'properties', 'required', 'additionalProperties', 'propertyNames', 'minProperties', 'maxProperties', 'not', 'oneOf', 'anyOf', 'allOf', 'deprecated',
   'examples', '$defs',
 ];
 const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
