@@ -17,6 +17,8 @@ const CALLERS: Record<string, () => Promise<{ createCaller: CreateCaller }>> = {
   'natsmesh-identity': () => import('./callers/natsmesh-identity.caller'),
   'natsmesh-route': () => import('./callers/natsmesh-route.caller'),
   'natsmesh-route-even': () => import('./callers/natsmesh-route-even.caller'),
+  'natsmesh-pinned': () => import('./callers/natsmesh-pinned.caller'),
+  'natsmesh-mirror': () => import('./callers/natsmesh-mirror.caller'),
 };
 
 async function main(): Promise<void> {

@@ -27,5 +27,7 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'natsmesh-versions', label: 'natsmesh, the same two versions, no rule (queue group over both)', service: 'natsmesh-route', caller: 'natsmesh', events: false },
   { id: 'natsmesh-route', label: 'natsmesh, a route rule in force (90% to 1.0.0, 10% to 2.0.0, one instance each)', service: 'natsmesh-route', caller: 'natsmesh-route', events: false },
   { id: 'natsmesh-route-even', label: 'natsmesh, a 50/50 route rule in force over the same two versions', service: 'natsmesh-route', caller: 'natsmesh-route-even', events: false },
+  { id: 'natsmesh-pinned', label: 'natsmesh, the same two versions, every request routed to 1.0.0 (2.0.0 in its own process; baseline of natsmesh-mirror)', service: 'natsmesh-route-split', caller: 'natsmesh-pinned', events: false },
+  { id: 'natsmesh-mirror', label: 'natsmesh, every request routed to 1.0.0 and 50% copied to 2.0.0 (a mirror rule)', service: 'natsmesh-route-split', caller: 'natsmesh-mirror', events: false },
   { id: 'natsmesh-acl', label: 'natsmesh, connected as the NATS users `natsmesh acl` generates (permissions checked by nats-server)', service: 'natsmesh-acl', caller: 'natsmesh-acl', events: true },
 ];

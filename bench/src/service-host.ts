@@ -15,6 +15,8 @@ const SERVICES: Record<string, () => Promise<{ startService: StartService }>> = 
   'natsmesh-acl': () => import('./services/natsmesh-acl.service'),
   'natsmesh-identity': () => import('./services/natsmesh-identity.service'),
   'natsmesh-route': () => import('./services/natsmesh-route.service'),
+  'natsmesh-route-split': () => import('./services/natsmesh-route-split.service'),
+  'natsmesh-route-canary': () => import('./services/natsmesh-route-canary.service'),
 };
 
 async function main(): Promise<void> {

@@ -14,10 +14,15 @@ const SERVICE = 'bench';
  */
 export const createCaller: CreateCaller = (url) => routedCaller(url, 90);
 
-/** The routed caller with `stablePercent` of the requests to 1.0.0 and the rest to 2.0.0. */
-export async function routedCaller(url: string, stablePercent: number): Promise<Caller> {
+/**
+ * The routed caller with `stablePercent` of the requests to 1.0.0 and the rest to 2.0.0, and, with
+ * `mirrorPercent`, that share of the requests also copied to 2.0.0 (a mirror rule).
+ */
+export async function routedCaller(url: string, stablePercent: number, mirrorPercent?: number): Promise<Caller> {
   const admin = await createAdmin({ nats: { servers: url }, warnings: false, logger: false });
-  await admin.routes.set({ service: SERVICE, weights: { [ROUTE_VERSIONS.stable]: stablePercent, [ROUTE_VERSIONS.canary]: 100 - stablePercent } });
+  const weights: Record<string, number> = stablePercent === 100 ? { [ROUTE_VERSIONS.stable]: 100 } : { [ROUTE_VERSIONS.stable]: stablePercent, [ROUTE_VERSIONS.canary]: 100 - stablePercent };
+  await admin.routes.set({ service: SERVICE, weights });
+  if (mirrorPercent !== undefined) await admin.mirrors.set({ service: SERVICE, version: ROUTE_VERSIONS.canary, percent: mirrorPercent });
   const client = await createClient({ nats: { servers: url }, logger: createLogger({ level: 'silent' }) });
   const registry = await client.registry();
   for (let i = 0; registry.instances(SERVICE).length < 2; i++) {
@@ -25,12 +30,14 @@ export async function routedCaller(url: string, stablePercent: number): Promise<
     await new Promise((r) => setTimeout(r, 50));
   }
   if (client.rules.current().routes.length !== 1) throw new Error('the route of bench is not in force in the caller (is JetStream on? --no-jetstream turns it off)');
+  if (mirrorPercent !== undefined && client.rules.current().mirrors.length !== 1) throw new Error('the mirror of bench is not in force in the caller');
   return {
     request: () => client.request(REQUEST_SUBJECT, PAYLOAD),
     emit: () => client.emit(EVENT_SUBJECT, PAYLOAD),
     close: async () => {
       await client.close();
       await admin.routes.delete(SERVICE);
+      if (mirrorPercent !== undefined) await admin.mirrors.delete(SERVICE);
       await admin.close();
     },
   };
