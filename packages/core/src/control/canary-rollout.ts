@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger';
 import { logSafely } from '../logging/log-safely';
 import { judgeCanary, type CanaryVerdict } from './canary-judge';
 import type { CanaryLock } from './canary-lock';
-import { isFinished, recordCanaryState } from './canary-state';
+import { isFinished, recordCanaryState, recordOverOwnState } from './canary-state';
 import type { MeshAdmin } from './mesh-admin';
 import type { CanaryRule, CanaryState } from './rules-model';
 import { figuresBetween, gatherStats, type StatsSnapshot } from './version-figures';
@@ -100,7 +100,21 @@ export class CanaryRollout {
     await this.idle();
     if (!(await this.parts.lock.renew())) return;
     const weight = this.rule.steps[this.step]!;
-    await this.record(this.step, 'paused', undefined, `${why}: rollout stopped at ${weight}% to ${this.rule.to}; the controller no longer changes the route weights`);
+    const { rule } = this;
+    // Only over this rollout's own state: one cleared meanwhile (canary start after an abort) stays cleared.
+    const state: CanaryState = {
+      service: rule.service,
+      from: rule.from,
+      to: rule.to,
+      step: this.step,
+      weight,
+      phase: 'paused',
+      reason: `${why}: rollout stopped at ${weight}% to ${rule.to}; the controller no longer changes the route weights`,
+      updatedAt: Date.now(),
+    };
+    if (await recordOverOwnState(this.parts.nc, this.parts.kv, state)) {
+      logSafely(() => this.parts.logger.info({ canary: state }, `canary ${state.service}: ${state.phase} at ${state.weight}%`));
+    }
   }
 
   private schedule(): void {

@@ -39,3 +39,23 @@ export async function recordCanaryState(nc: NatsConnection, kv: KV, state: Canar
   await kv.put(canaryStateKey(state.service), data);
   nc.publish(`${CANARY_EVENT_PREFIX}.${state.service}`, data);
 }
+
+/**
+ * Stores and publishes `state` only over a stored state of the same rollout (same from → to),
+ * compare-and-set on its revision: a state deleted or replaced meanwhile (`natsmesh canary start`
+ * clearing a stopped rollout) is left alone. Whether it was stored.
+ */
+export async function recordOverOwnState(nc: NatsConnection, kv: KV, state: CanaryState): Promise<boolean> {
+  const entry = await kv.get(canaryStateKey(state.service));
+  if (entry === null || entry.operation !== 'PUT') return false;
+  const stored = canaryStateOf(entry.value, state.service);
+  if (stored === undefined || stored.from !== state.from || stored.to !== state.to) return false;
+  const data = encodeJson(state);
+  try {
+    await kv.update(canaryStateKey(state.service), data, entry.revision);
+  } catch {
+    return false;
+  }
+  nc.publish(`${CANARY_EVENT_PREFIX}.${state.service}`, data);
+  return true;
+}
