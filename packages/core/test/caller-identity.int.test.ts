@@ -165,3 +165,22 @@ describe('signed caller identity', () => {
     await expect(signedWeb.request('id.open.peek', {})).resolves.toEqual({ caller: null, headers: ['Mesh-Caller', 'Mesh-Signature'] });
   });
 });
+
+describe('signed caller identity behind the weighted mappings of natsmesh route export (found by review)', () => {
+  it('accepts a request nats-server mapped to the version-addressed subject: the caller signed the subject it published to', async () => {
+    const web = createUser();
+    const server = await startNatsServer({
+      config: 'mappings { "id.payments.charge": [ { destination: "$NATSMESH.V.0_0_0.id.payments.charge", weight: 100% } ] }',
+    });
+    const app = await createApp({ services: [PaymentsService], nats: { servers: server.url }, logger: quietLogger(), identity: { trust: { web: web.getPublicKey() } } });
+    await app.start();
+    const client = await createClient({ nats: { servers: server.url }, timeout: 3000, identity: { name: 'web', seed: seedOf(web) } });
+    try {
+      await expect(client.request('id.payments.charge', { amount: 5 })).resolves.toEqual({ amount: 5, caller: 'web' });
+    } finally {
+      await client.close();
+      await app.stop();
+      await server.stop();
+    }
+  });
+});

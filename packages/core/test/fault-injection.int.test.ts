@@ -7,11 +7,14 @@ import {
   createAdmin,
   createApp,
   createClient,
+  ERROR_CODE_HEADER,
   FAULT_HEADER,
   Handle,
   MeshError,
   NO_RULES,
   Service,
+  VERSION_PREFIX,
+  versionToken,
   type App,
   type Context,
   type FaultRule,
@@ -285,5 +288,30 @@ describe('fault injection scoped by version, traced', () => {
     await faults([{ name: 'batch-only', service: 'flt.pricing', where: 'client', match: { caller: 'batch' }, abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() }]);
     const replies = await quoteAll(10);
     expect(replies.filter((r) => r === 'UNAVAILABLE')).toEqual([]);
+  });
+});
+
+describe('server faults on the version-addressed subjects (found by review: those kept the callback of start)', () => {
+  it('a fault in force at start is applied on $NATSMESH.V…, and once deleted the endpoint answers there again', async () => {
+    const server = await startNatsServer({ jetstream: true });
+    const admin = await createAdmin({ nats: { servers: server.url }, warnings: false });
+    const nc = await connect({ servers: server.url });
+    let app: App | undefined;
+    try {
+      await admin.faults.set({ name: 'v-get', service: 'flt.booking', endpoint: 'get', abort: { code: 'UNAVAILABLE', percent: 100 }, expiresAt: inAMinute() });
+      app = await createApp({ services: [BookingService], nats: { servers: server.url }, logger: false });
+      await app.start();
+      const subject = `${VERSION_PREFIX}.${versionToken('1.2.0')}.flt.booking.get`;
+      const codeOf = async () => (await nc.request(subject, new TextEncoder().encode('{}'), { timeout: 2000 })).headers?.get(ERROR_CODE_HEADER) || 'OK'; // the status natsmesh answers with
+      expect(await codeOf()).toBe('503');
+      await admin.faults.delete('v-get');
+      await until(() => app!.rules.current().faults.length === 0, 'the fault gone from the app');
+      expect(await codeOf()).toBe('OK');
+    } finally {
+      await app?.stop();
+      await nc.close();
+      await admin.close();
+      await server.stop();
+    }
   });
 });

@@ -223,7 +223,7 @@ export class App {
       const versions = new Map(this.parts.definitions.map((d) => [d.name, versionToken(d.version)]));
       for (const route of routes) {
         if (route instanceof EndpointRoute) {
-          this.subs.push(nc.subscribe(`${VERSION_PREFIX}.${versions.get(route.serviceName)}.${route.subject}`, { queue: route.queue, callback: route.onMessage }));
+          this.subs.push(nc.subscribe(`${VERSION_PREFIX}.${versions.get(route.serviceName)}.${route.subject}`, { queue: route.queue, callback: (err, msg) => route.onMessage(err, msg) }));
         }
       }
       if (this.parts.discovery) {

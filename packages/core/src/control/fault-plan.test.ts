@@ -1,7 +1,7 @@
 import { headers } from 'nats';
 import { drawFaults } from './fault-decision';
 import { faultCodeProblem } from './fault-code';
-import { clientFaults, nextExpiry, serverFaults } from './fault-plan';
+import { clientFaults, serverFaults } from './fault-plan';
 import type { FaultRule } from './rules-model';
 
 const NOW = 1_000_000;
@@ -34,11 +34,6 @@ describe('server faults of an endpoint', () => {
       fault({ name: 'fine' }),
     ];
     expect(serverFaults(faults, scope, NOW).map((f) => f.name)).toEqual(['fine']);
-  });
-
-  it('say when the faults change next by themselves', () => {
-    expect(nextExpiry([fault({ name: 'a', expiresAt: NOW + 5 }), fault({ name: 'b', expiresAt: NOW + 2 }), fault({ name: 'c', expiresAt: NOW - 1 })], NOW)).toBe(NOW + 2);
-    expect(nextExpiry([fault({ name: 'c', expiresAt: NOW })], NOW)).toBeUndefined();
   });
 });
 

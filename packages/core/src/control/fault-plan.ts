@@ -59,18 +59,6 @@ export function clientFaults(faults: readonly FaultRule[], subject: string, call
   return any.length === 0 && byVersion.size === 0 ? undefined : { any, byVersion };
 }
 
-/** True when some fault applies on this side (`where`) at all: without one, nothing is compiled or swapped in. */
-export function anyFaults(faults: readonly FaultRule[], where: 'server' | 'client', now: number): boolean {
-  return usable(faults, now, where).length > 0;
-}
-
-/** The earliest `expiresAt` after `now` among the faults, or undefined: when the faults in force change next by themselves. */
-export function nextExpiry(faults: readonly FaultRule[], now: number): number | undefined {
-  let next: number | undefined;
-  for (const f of faults) if (f.expiresAt > now && (next === undefined || f.expiresAt < next)) next = f.expiresAt;
-  return next;
-}
-
 /**
  * True for a fault that can be applied: not expired, with a delay or an abort whose share is a
  * percentage and whose code is usable ({@link faultCodeProblem}). The store refuses others when

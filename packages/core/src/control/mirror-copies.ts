@@ -29,6 +29,15 @@ export class MirrorCopies {
    * primary `primary` (a promise of the reply, or the reply) is under way.
    */
   copy(subject: string, payload: Uint8Array, given: MsgHdrs | undefined, deadline: number, mirror: MirrorDecision, primary: unknown): void {
+    // A copy must never touch the call it copies: whatever goes wrong with it is counted, not thrown.
+    try {
+      this.start(subject, payload, given, deadline, mirror, primary);
+    } catch {
+      this.safeRecord(subject, mirror.to.version, 'INTERNAL', undefined);
+    }
+  }
+
+  private start(subject: string, payload: Uint8Array, given: MsgHdrs | undefined, deadline: number, mirror: MirrorDecision, primary: unknown): void {
     const timeout = Math.max(1, deadline - Date.now());
     const headers = copyHeaders(given);
     headers.set(MIRROR_HEADER, '1');
@@ -37,10 +46,12 @@ export class MirrorCopies {
     const copy: Copy = { subject, payload, timeout, headers, mirror, primary };
     const balancer = this.balancer();
     if (balancer instanceof Promise) {
-      balancer.then(
-        (b) => this.sendTo(b, copy),
-        (err: unknown) => this.record(copy.subject, mirror.to.version, codeOf(err), undefined),
-      );
+      balancer
+        .then(
+          (b) => this.sendTo(b, copy),
+          (err: unknown) => this.record(copy.subject, mirror.to.version, codeOf(err), undefined),
+        )
+        .catch(() => this.safeRecord(copy.subject, mirror.to.version, 'INTERNAL', undefined));
     } else {
       this.sendTo(balancer, copy);
     }
@@ -55,13 +66,23 @@ export class MirrorCopies {
       return;
     }
     const started = performance.now();
-    this.send(target.subject, copy.payload, copy.timeout, copy.headers).then(
-      (reply) => this.answered(balancer, target, copy, reply, performance.now() - started),
-      (err: unknown) => {
-        balancer.done(target, false);
-        this.record(subject, version, codeOf(err), performance.now() - started);
-      },
-    );
+    this.send(target.subject, copy.payload, copy.timeout, copy.headers)
+      .then(
+        (reply) => this.answered(balancer, target, copy, reply, performance.now() - started),
+        (err: unknown) => {
+          balancer.done(target, false);
+          this.record(subject, version, codeOf(err), performance.now() - started);
+        },
+      )
+      .catch(() => this.safeRecord(subject, version, 'INTERNAL', undefined));
+  }
+
+  private safeRecord(subject: string, version: string, outcome: string, ms: number | undefined): void {
+    try {
+      this.record(subject, version, outcome, ms);
+    } catch {
+      // Counting failed too: the copy is dropped without a trace rather than hurting the caller.
+    }
   }
 
   private answered(balancer: Balancer, target: Target, copy: Copy, reply: unknown, ms: number): void {
@@ -72,10 +93,12 @@ export class MirrorCopies {
       return;
     }
     // A primary that failed has no reply to compare with: the copy counts as OK.
-    Promise.resolve(copy.primary).then(
-      (value) => this.record(subject, mirror.to.version, isDeepStrictEqual(value, reply) ? 'EQUAL' : 'DIFFERENT', ms),
-      () => this.record(subject, mirror.to.version, 'OK', ms),
-    );
+    Promise.resolve(copy.primary)
+      .then(
+        (value) => this.record(subject, mirror.to.version, isDeepStrictEqual(value, reply) ? 'EQUAL' : 'DIFFERENT', ms),
+        () => this.record(subject, mirror.to.version, 'OK', ms),
+      )
+      .catch(() => undefined);
   }
 }
 

@@ -1,4 +1,5 @@
 import { verify, type KeyObject } from 'node:crypto';
+import { VERSION_PREFIX } from '../discovery/discovery-subjects';
 import { MeshError } from '../errors/mesh-error';
 import type { HandleContext, Middleware, Next } from '../middleware/middleware';
 import { refusal } from '../runtime/refusal';
@@ -59,9 +60,15 @@ export class CallerIdentity implements Middleware {
     if (!/^\d{1,16}$/.test(time) || Math.abs(now - timestamp) > this.skew) {
       throw unauthorized(ctx, `its signature time is ${Number.isFinite(timestamp) ? `${now - timestamp} ms off this server's clock` : 'not a number'}, more than the ${this.skew} ms allowed`, `sync the clocks (NTP), or raise identity.skew; a stale signed message is never accepted again`, caller);
     }
-    return { caller, key, signed: signedBytes(caller, ctx.publishedSubject, time, nonce, ctx.data), signature: Buffer.from(signature, 'base64url'), nonce, timestamp };
+    // nats-server's weighted mappings (natsmesh route export) deliver a version's share on
+    // $NATSMESH.V.<version>.<subject>: the caller signed the subject it published to, the endpoint's.
+    const published = ctx.publishedSubject;
+    const subject = published.startsWith(VERSION_SUBJECT_START) ? ctx.subject : published;
+    return { caller, key, signed: signedBytes(caller, subject, time, nonce, ctx.data), signature: Buffer.from(signature, 'base64url'), nonce, timestamp };
   }
 }
+
+const VERSION_SUBJECT_START = `${VERSION_PREFIX}.`;
 
 function unauthorized(ctx: HandleContext, problem: string, fix: string, caller: string): MeshError {
   return refusal(new MeshError('UNAUTHORIZED', `The request on "${ctx.subject}" was refused: ${problem}. To fix: ${fix}.`, caller === '' ? undefined : { caller }));

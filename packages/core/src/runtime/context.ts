@@ -96,8 +96,13 @@ export class Context {
    * on, also to `trace_id` and `span_id` of this message's span. Made on first read.
    */
   get log(): Logger {
-    const fault = this._fault === undefined ? undefined : { fault: this._fault };
-    return (this._log ??= bindNew(this.host.logger, { service: this.service, endpoint: this.endpoint, subject: this.subject, ...this.traceFields, ...fault }));
+    return (this._log ??= bindNew(this.host.logger, {
+      service: this.service,
+      endpoint: this.endpoint,
+      subject: this.subject,
+      ...this.traceFields,
+      ...(this._fault === undefined ? undefined : { fault: this._fault }),
+    }));
   }
 
   /** @internal The names of the faults injected into this request: the `fault` field of every line of {@link log} from then on. */
