@@ -1,6 +1,7 @@
-import { Match, type MsgHdrs } from 'nats';
+import type { MsgHdrs } from 'nats';
 import type { ServiceDescription } from '../app/describe';
-import type { MeshRules, MirrorRule, RequestMatch, RouteRule } from './rules-model';
+import { compileMatch, type MatchTest } from './request-match';
+import type { MeshRules, MirrorRule, RouteRule } from './rules-model';
 
 /** A version a call can be sent to, with the key the balancer keeps that version's instances of the subject under. */
 export interface VersionTarget {
@@ -9,10 +10,10 @@ export interface VersionTarget {
   readonly nodesKey: string;
 }
 
-/** A route match rule, compiled: header names lower-cased. */
+/** A route match rule, compiled (the same matching as faults: {@link compileMatch}). */
 interface CompiledMatch {
-  readonly headers: readonly (readonly [name: string, value: string])[];
-  readonly caller: string | undefined;
+  /** Undefined for a match without conditions (refused when written): it takes every request. */
+  readonly test: MatchTest | undefined;
   readonly to: VersionTarget;
 }
 
@@ -62,7 +63,7 @@ export function compileDecisions(rules: MeshRules, services: readonly ServiceDes
 }
 
 function compileRoute(rule: RouteRule, subject: string): RouteDecision | undefined {
-  const matches = (rule.match ?? []).map((m) => ({ ...compileMatch(m), to: target(subject, m.version) }));
+  const matches = (rule.match ?? []).map((m) => ({ test: compileMatch(m), to: target(subject, m.version) }));
   const cumulative: number[] = [];
   const targets: VersionTarget[] = [];
   let total = 0;
@@ -75,10 +76,6 @@ function compileRoute(rule: RouteRule, subject: string): RouteDecision | undefin
   if (matches.length === 0 && targets.length === 0) return undefined;
   // Weights are checked to sum to 100 when written; dividing by their total keeps a pick fair if they do not.
   return { matches, cumulative: cumulative.map((c) => c / total), targets };
-}
-
-function compileMatch(m: RequestMatch): Omit<CompiledMatch, 'to'> {
-  return { headers: Object.entries(m.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const), caller: m.caller };
 }
 
 function compileMirror(rule: MirrorRule, subject: string): MirrorDecision | undefined {
@@ -96,16 +93,9 @@ function target(subject: string, version: string): VersionTarget {
  * in [0, 1)); undefined when neither applies (the call keeps the normal balancing).
  */
 export function chooseVersion(route: RouteDecision, headers: MsgHdrs | undefined, caller: string | undefined, random: number): VersionTarget | undefined {
-  for (const m of route.matches) if (matches(m, headers, caller)) return m.to;
+  for (const m of route.matches) if (m.test === undefined || m.test(headers, caller)) return m.to;
   const { cumulative, targets } = route;
   for (let i = 0; i < cumulative.length; i++) if (random < cumulative[i]) return targets[i];
   return targets.length === 0 ? undefined : targets[targets.length - 1];
 }
 
-function matches(m: CompiledMatch, headers: MsgHdrs | undefined, caller: string | undefined): boolean {
-  if (m.caller !== undefined && m.caller !== caller) return false;
-  for (const [name, value] of m.headers) {
-    if (headers === undefined || !headers.has(name, Match.IgnoreCase) || headers.get(name, Match.IgnoreCase) !== value) return false;
-  }
-  return true;
-}

@@ -16,9 +16,10 @@ export function compileMatch(match: RequestMatch | undefined): MatchTest | undef
   if (headers.length === 0 && caller === undefined) return undefined;
   return (h, from) => {
     if (caller !== undefined && from !== caller) return false;
+    if (headers.length > 0 && h === undefined) return false;
     for (const [name, value] of headers) {
-      // nats.js answers "" for a missing header: an empty value asked for matches only a header that is there.
-      if (h === undefined || !h.has(name, Match.IgnoreCase) || h.get(name, Match.IgnoreCase) !== value) return false;
+      // nats.js answers "" for a missing header: only an empty value asked for needs has() besides get().
+      if (h!.get(name, Match.IgnoreCase) !== value || (value === '' && !h!.has(name, Match.IgnoreCase))) return false;
     }
     return true;
   };
