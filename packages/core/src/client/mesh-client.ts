@@ -29,7 +29,7 @@ import { compose, type Layer, type Step } from '../middleware/compose';
 import { callLayers, emitLayers, perCallLayers } from '../middleware/client-layers';
 import type { Middleware } from '../middleware/middleware';
 import { isThenable } from '../runtime/is-thenable';
-import { policyChain } from './policies/policy-chain';
+import { policyChain, type PolicyChainHost } from './policies/policy-chain';
 import { ChainDeadlines } from './chain-deadlines';
 import { emitOutcome } from './emit-outcome';
 import { middlewareFailure } from './middleware-failure';
@@ -88,6 +88,8 @@ export class MeshClient {
   private stopFaultRules: (() => void) | undefined;
   /** The built-in policies as one pipeline, composed with the policies. */
   private policyChain: Step<CallContext> | undefined;
+  /** The same with the route and mirror layer first: for calls on subjects with rules (`ctx.decision`). */
+  private routedChain: Step<CallContext> | undefined;
   /** The client-wide `call` middleware around {@link callInner}; undefined when none. */
   private callChain: Step<CallContext> | undefined;
   /** The client-wide `emit` middleware around {@link emitInner}, the built-in layers outermost; undefined when none. */
@@ -460,7 +462,7 @@ export class MeshClient {
 
   /** Inside the client-wide middleware: the call's own middleware, then the built-in policies or a plain send. */
   private readonly callInner = (ctx: CallContext): unknown => {
-    const core = ctx.policied ? this.policyChain! : this.plainSend;
+    const core = !ctx.policied ? this.plainSend : ctx.decision === undefined ? this.policyChain! : this.routedChain!;
     return ctx.perCall === undefined ? core(ctx) : compose(ctx.perCall, core)(ctx);
   };
 
@@ -569,7 +571,7 @@ export class MeshClient {
           };
     const policies = new CallPolicies(this.resilience, onCircuit);
     this.policies = policies;
-    this.policyChain = policyChain({
+    const host = {
       policies,
       observer: metrics,
       throttled: this.resilience.throttle !== undefined,
@@ -580,8 +582,10 @@ export class MeshClient {
         callerName: () => this.callerName,
         mirror: (ctx, mirror, primary) => this.router?.mirror(ctx, mirror, primary),
       },
-      onUnrouted: (subject, version) => this.router?.unrouted(subject, version),
-    });
+      onUnrouted: (subject: string, version: string) => this.router?.unrouted(subject, version),
+    } satisfies PolicyChainHost;
+    this.policyChain = policyChain(host, false);
+    this.routedChain = policyChain(host, true);
     return policies;
   }
 

@@ -33,15 +33,16 @@ export interface PolicyChainHost {
 /**
  * The built-in client policies as one `call` pipeline, composed once per client, outermost
  * first: route and mirror (picks the version, once per call) → strategy (waits for the balancer, once per call) → fallback → retry and budget →
- * balance (picks an instance per attempt) → throttle → breaker → send one attempt. Throttle and
- * breaker are in the chain only when the client has them; the others pass a call that does not
- * use them straight on.
+ * balance (picks an instance per attempt) → throttle → breaker → send one attempt. Route and
+ * mirror are in the chain only with `routed` (the chain of calls on subjects with rules), throttle
+ * and breaker only when the client has them; the others pass a call that does not use them
+ * straight on.
  */
-export function policyChain(host: PolicyChainHost): Step<CallContext> {
+export function policyChain(host: PolicyChainHost, routed: boolean): Step<CallContext> {
   const { policies } = host;
   const isOpen = policies.hasBreakers() ? (s: string) => policies.existingBreaker(s)?.current === 'open' : undefined;
   const builtIns: Middleware[] = [
-    new RouteMiddleware(host.route),
+    ...(routed ? [new RouteMiddleware(host.route)] : []),
     new StrategyMiddleware(host.balancer),
     new FallbackMiddleware(),
     new RetryMiddleware(policies, host.observer),
