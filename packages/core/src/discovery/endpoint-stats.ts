@@ -25,8 +25,8 @@ export class EndpointStats {
    */
   readonly durationCounts: number[] = emptyDurationCounts();
 
-  /** Records one handled request that started at `startedMs` (performance.now()). */
-  record(startedMs: number, error: MeshError | undefined): void {
+  /** Records one handled request that started at `startedMs` (performance.now()); returns its duration, ms. */
+  record(startedMs: number, error: MeshError | undefined): number {
     const ms = performance.now() - startedMs;
     this.numRequests++;
     this.processingMs += ms;
@@ -35,6 +35,7 @@ export class EndpointStats {
       this.numErrors++;
       this.lastError = `${error.status}:${error.message}`;
     }
+    return ms;
   }
 
   /** Records one request dropped unanswered, its deadline passed, that arrived at `startedMs` (performance.now()). */
