@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect, credsAuthenticator, nkeyAuthenticator, nkeys } from 'nats';
 import { createUser, encodeUser, fmtCreds, fromSeed } from '@nats-io/jwt';
 import { createAdmin, createApp, createClient, scanService, type App, type Constructor, type MeshAdmin } from '@natsmesh/core';
-import { startNatsServer } from '@natsmesh/testing';
+import { nextRules, startNatsServer } from '@natsmesh/testing';
 import { natsmesh } from './run-natsmesh';
 
 const HOTEL = ['--scan', 'examples/hotel/dist/**/*.service.js'];
@@ -146,9 +146,7 @@ describe('natsmesh acl', () => {
           // An operator's user of the same account writes a rule: every service and the caller read it.
           admin = await createAdmin({ nats: { servers: server.url, credsFile: await operatorCreds(dir) }, warnings: false });
           const route = { service: 'hotel.rooms', weights: { '1.0.0': 100 } };
-          const views = [...apps.map((a) => a.rules), web.rules].map(
-            (view) => new Promise<unknown>((resolve) => (view.current().routes.length > 0 ? resolve(view.current().routes) : view.onChange((r) => r.routes.length > 0 && resolve(r.routes)))),
-          );
+          const views = [...apps.map((a) => a.rules), web.rules].map((view) => nextRules(view, (r) => r.routes.length > 0).then((r) => r.routes));
           await admin.routes.set(route);
           // Bounded, so that a failure still reaches the finally blocks that close every connection.
           const gaveUp = new Promise((_, reject) => setTimeout(() => reject(new Error('gave up waiting for the rule in every view')), 10_000).unref());

@@ -4,22 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
-import { createAdmin, createLogger, type App, type MeshAdmin, type MeshRules, type RulesView } from '@natsmesh/core';
+import { nextRules, startNatsServer, type NatsServerHandle } from '@natsmesh/testing';
+import { createAdmin, createLogger, type App, type MeshAdmin, type MeshRules } from '@natsmesh/core';
 import { natsmesh } from './run-natsmesh';
 import { createHotelApp } from '../../../examples/hotel/src/hotel-app';
 
-/** Resolves with the first rules the view holds that satisfy `check`. */
-function nextRules(view: RulesView, check: (rules: MeshRules) => boolean): Promise<MeshRules> {
-  return new Promise((resolve) => {
-    if (check(view.current())) return resolve(view.current());
-    const stop = view.onChange((rules) => {
-      if (!check(rules)) return;
-      stop();
-      resolve(rules);
-    });
-  });
-}
 
 describe('natsmesh route|mirror|fault|canary against a server with JetStream', () => {
   let server: NatsServerHandle;

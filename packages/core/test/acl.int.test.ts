@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startNatsServer, catchMeshError, type NatsServerHandle } from '@natsmesh/testing';
+import { startNatsServer, catchMeshError, nextRules, type NatsServerHandle } from '@natsmesh/testing';
 import {
   createAdmin,
   createApp,
@@ -18,8 +18,6 @@ import {
   type Context,
   type MeshAdmin,
   type MeshClient,
-  type MeshRules,
-  type RulesView,
 } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 import { until } from './until';
@@ -132,12 +130,7 @@ describe('generated permissions with JetStream durables and events', () => {
     // Closed in afterAll: a view that never sees the rule must not leave the admin's connection open.
     admin = await createAdmin({ nats: { servers: server.url, user: 'operator', pass: 'operator' }, warnings: false });
     const route = { service: 'acl.stock', weights: { '0.0.0': 100 } };
-    const seen = (view: RulesView) =>
-      new Promise<MeshRules>((resolve) => {
-        if (view.current().routes.length > 0) return resolve(view.current());
-        view.onChange((rules) => rules.routes.length > 0 && resolve(rules));
-      });
-    const views = [...apps.map((a) => seen(a.rules)), seen(web.rules)];
+    const views = [...apps.map((a) => a.rules), web.rules].map((view) => nextRules(view, (rules) => rules.routes.length > 0));
     // The bucket did not exist when they started: each picks it up when the admin creates it.
     await admin.routes.set(route);
     for (const rules of await Promise.all(views)) expect(rules.routes).toEqual([route]);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { startNatsServer, catchMeshError, type NatsServerHandle } from '@natsmesh/testing';
-import { createAdmin, createApp, createClient, Handle, NO_RULES, Service, type App, type MeshAdmin, type MeshClient, type MeshRules, type RulesView } from '@natsmesh/core';
+import { startNatsServer, catchMeshError, nextRules, type NatsServerHandle } from '@natsmesh/testing';
+import { createAdmin, createApp, createClient, Handle, NO_RULES, Service, type App, type MeshAdmin, type MeshClient, type MeshRules } from '@natsmesh/core';
 import { quietLogger } from './quiet-logger';
 
 @Service('store.booking', { version: '1.2.0' })
@@ -11,17 +11,6 @@ class BookingService {
   }
 }
 
-/** Resolves with the first rules the view changes to that satisfy `check`. */
-function nextRules(view: RulesView, check: (rules: MeshRules) => boolean): Promise<MeshRules> {
-  return new Promise((resolve) => {
-    if (check(view.current())) return resolve(view.current());
-    const stop = view.onChange((rules) => {
-      if (!check(rules)) return;
-      stop();
-      resolve(rules);
-    });
-  });
-}
 
 const ROUTE = { service: 'store.booking', weights: { '1.2.0': 90, '2.0.0': 10 } };
 

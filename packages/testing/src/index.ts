@@ -7,6 +7,7 @@ export type { StartNatsClusterOptions, NatsClusterHandle } from './start-nats-cl
 
 export { createTestApp } from './create-test-app';
 export { catchMeshError } from './catch-mesh-error';
+export { nextRules } from './next-rules';
 export type { CreateTestAppOptions, TestApp } from './create-test-app';
 
 export { TestingError, TESTING_ERROR_CODES } from './errors';
